@@ -1,0 +1,124 @@
+"""The `vaglio` command line (design.md, CLI)."""
+
+import sys
+
+import click
+
+from service import config as config_module
+from service import sites as sites_module
+from service import tokens as tokens_module
+from service.vocabulary import Role
+
+
+def _config() -> config_module.Config:
+    return config_module.from_env()
+
+
+def _redis():
+    from service.redis_conn import connect
+
+    return connect(_config())
+
+
+@click.group()
+def main():
+    """Vaglio: self-hosted comment moderation."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=None, type=int, help="gunicorn workers [2 x cores + 1]")
+@click.option("--no-worker", is_flag=True, help="do not start a scoring worker")
+def serve(host, port, workers, no_worker):
+    """Run the HTTP API under gunicorn, plus a scoring worker."""
+    from service import bootstrap, server
+
+    config = _config()
+    r = _redis()
+    bootstrap.ensure_model(r, config, echo=lambda m: click.echo(m, err=True))
+    server.run(config, host, port, workers or server.default_workers(), not no_worker)
+
+
+@main.group()
+def sites():
+    """Create sites and change their moderation policy."""
+
+
+@sites.command("add")
+@click.argument("name")
+def sites_add(name):
+    """Create a site; prints its token as the last line."""
+    r = _redis()
+    try:
+        sites_module.create(r, name)
+    except sites_module.SiteError as error:
+        raise click.ClickException(str(error)) from None
+    token = tokens_module.create(r, Role.SITE, name)
+    click.echo(f"Site {name!r} created. Its API token (shown once):", err=True)
+    click.echo(token)
+
+
+@sites.command("set")
+@click.argument("name")
+@click.argument("assignments", nargs=-1, required=True)
+def sites_set(name, assignments):
+    """Change settings: KEY=VALUE..., lists comma-separated."""
+    from marshmallow import ValidationError
+
+    r = _redis()
+    try:
+        if not sites_module.exists(r, name):
+            raise sites_module.SiteError(f"No site named {name!r}.")
+        view = sites_module.update(
+            r, name, sites_module.parse_assignments(list(assignments)), _config().secret_key
+        )
+    except sites_module.SiteError as error:
+        raise click.ClickException(str(error)) from None
+    except ValidationError as error:
+        lines = [f"{field}: {'; '.join(map(str, msgs))}" for field, msgs in error.messages.items()]
+        raise click.ClickException("invalid settings:\n  " + "\n  ".join(lines)) from None
+    _print_settings(view)
+
+
+@sites.command("show")
+@click.argument("name")
+def sites_show(name):
+    """Print a site's effective settings."""
+    r = _redis()
+    try:
+        view = sites_module.public_view(sites_module.settings(r, name, fresh=True))
+    except sites_module.SiteError as error:
+        raise click.ClickException(str(error)) from None
+    _print_settings(view)
+
+
+@sites.command("list")
+def sites_list():
+    """List the sites."""
+    for name in sites_module.names(_redis()):
+        click.echo(name)
+
+
+def _print_settings(view: dict) -> None:
+    import json
+
+    click.echo(json.dumps(view, indent=2, ensure_ascii=False))
+
+
+@main.group()
+def tokens():
+    """Create API tokens for moderators and operators."""
+
+
+@tokens.command("create")
+@click.option("--role", type=click.Choice([Role.MODERATOR, Role.OPERATOR]), required=True)
+def tokens_create(role):
+    """Create a token; prints it as the last line."""
+    token = tokens_module.create(_redis(), Role(role))
+    click.echo(f"New {role} token (shown once):", err=True)
+    click.echo(token)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Reading a request body into a dict: JSON or form-encoded, strictly."""
+
+import json
+from urllib.parse import parse_qsl
+
+from flask import Request
+
+from service.problems import Malformed, UnsupportedType
+
+FORM_TYPES = ("application/x-www-form-urlencoded",)
+
+
+def parse(request: Request) -> tuple[dict, bytes]:
+    """Return the body as a dict and its raw bytes; raise a Problem otherwise.
+
+    The size limit is enforced by werkzeug while reading, for a declared
+    Content-Length and for a chunked body alike (413).
+    """
+    mimetype = request.mimetype
+    if mimetype == "multipart/form-data":
+        return request.form.to_dict(), request.get_data(cache=True)
+    is_json = mimetype == "application/json" or mimetype.endswith("+json")
+    if not is_json and mimetype not in FORM_TYPES:
+        raise UnsupportedType("Send application/json or application/x-www-form-urlencoded.")
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise Malformed(f"The body is not valid UTF-8 (byte {error.start}).") from None
+    if is_json:
+        return _json_object(text), raw
+    return _form(text), raw
+
+
+def _json_object(text: str) -> dict:
+    if not text.strip():
+        raise Malformed("The body is empty; send a JSON object.")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise Malformed(
+            f"The body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
+    except RecursionError:
+        raise Malformed("The JSON body is nested too deeply.") from None
+    if not isinstance(data, dict):
+        raise Malformed("The body must be a JSON object.")
+    return data
+
+
+def _form(text: str) -> dict:
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise Malformed("A form field is not valid percent-encoded UTF-8.") from None
+    except ValueError:
+        raise Malformed("The form body is malformed.") from None
+    data: dict = {}
+    for name, value in pairs:
+        data.setdefault(name, value)  # a repeated field: the first one counts
+    return data

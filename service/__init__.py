@@ -3,8 +3,14 @@
 import logging
 
 from flask import Flask
+from werkzeug.routing import PathConverter
 
 from service import config as config_module
+
+
+class ThreadConverter(PathConverter):
+    regex = ".+?"  # like path, but may start with a slash
+    part_isolating = False
 
 
 def create_app(config=None) -> Flask:
@@ -24,13 +30,20 @@ def create_app(config=None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
+    # Thread ids are often page paths: "/2026/11/article" arrives as
+    # /v1/threads//2026/11/article/comments, so keep slashes as they are.
+    app.url_map.merge_slashes = False
+    app.url_map.converters["thread"] = ThreadConverter
 
     from service import problems, redis_conn
-    from service.api import comments, ops
+    from service.api import admin, comments, moderation, ops, threads
 
     redis_conn.init_app(app)
     problems.init_app(app)
     app.register_blueprint(ops.bp)
     app.register_blueprint(comments.bp)
+    app.register_blueprint(threads.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(moderation.bp)
     logging.getLogger("service").setLevel(logging.INFO)
     return app

@@ -40,6 +40,14 @@ def serve(host, port, workers, no_worker):
     server.run(config, host, port, workers or server.default_workers(), not no_worker)
 
 
+@main.command()
+def worker():
+    """Run a scoring worker (and webhook sender) until SIGTERM."""
+    from service import worker as worker_module
+
+    worker_module.main(_config())
+
+
 @main.group()
 def sites():
     """Create sites and change their moderation policy."""

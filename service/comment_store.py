@@ -108,12 +108,17 @@ class CommentStore:
         return record or None
 
     def author_history(self, site: str, email_hash: str) -> dict:
-        counts = self.r.hgetall(keys.author(site, email_hash))
-        return {
-            status: int(counts.get(status, 0))
-            for status in ("approved", "held", "spam", "rejected")
-        }
+        return self.history_from(self.r.hgetall(keys.author(site, email_hash)))
 
+    @staticmethod
+    def history_from(counts: dict) -> dict:
+        """Comments of one author on one site, by their current status."""
+        statuses = ("approved", "held", "spam", "rejected")
+        return {status: int(counts.get(status, 0)) for status in statuses}
+
+
+# What the classifier sees of a comment (and what a training label keeps).
+MODEL_INPUT_FIELDS = ("content", "author", "url", "user_agent", "referrer", "permalink", "lang")
 
 PUBLIC_FIELDS = ("id", "site", "thread", "parent", "author", "url", "content", "status")
 

@@ -18,8 +18,11 @@ LABELS_COUNTER = PREFIX + "labels:seq"  # labels written so far (retrain trigger
 MODELS = PREFIX + "models"  # zset of model versions by creation time
 ACTIVE_MODEL = PREFIX + "models:active"  # string: the active version
 MODEL_HISTORY = PREFIX + "models:history"  # list of previously active versions
+MODEL_SEQ = PREFIX + "models:seq"  # counter naming the next version
+MODEL_TRAIN_LOCK = PREFIX + "models:bootstrap-lock"  # one process trains the default model
 WEBHOOK_QUEUE = PREFIX + "webhooks:due"  # zset of event ids by next attempt time
 JOBS = PREFIX + "jobs"  # zset of background job ids by creation time
+WORKERS = PREFIX + "workers"  # hash: worker name -> last heartbeat (JSON)
 
 
 def comment(comment_id: str) -> str:

@@ -45,7 +45,28 @@ def _json_object(text: str) -> dict:
         raise Malformed("The JSON body is nested too deeply.") from None
     if not isinstance(data, dict):
         raise Malformed("The body must be a JSON object.")
+    # Valid UTF-8 can still escape a lone surrogate ("\\ud800"), which no
+    # UTF-8 text may hold: it is an encoding error, not a field error.
+    if "\\u" in text and _has_lone_surrogate(data):
+        raise Malformed("The JSON body escapes an invalid Unicode character (a lone surrogate).")
     return data
+
+
+def _has_lone_surrogate(data) -> bool:
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def _form(text: str) -> dict:

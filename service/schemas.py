@@ -71,8 +71,8 @@ class CleanStrings(Schema):
         for name, value in data.items():
             if isinstance(value, str):
                 value = textclean.clean(value, multiline=name in self.MULTILINE)
-                if value == "" and not self.fields.get(name, fields.Raw()).required:
-                    continue  # an empty optional form field means "not given"
+            if value in ("", None) and not self.fields.get(name, fields.Raw()).required:
+                continue  # an empty optional form field, or JSON null, means "not given"
             cleaned[name] = value
         return cleaned
 
@@ -111,6 +111,25 @@ class Decision(CleanStrings):
 
     action = fields.String(required=True, validate=validate.OneOf(["approve", "spam", "reject"]))
     note = fields.String(validate=validate.Length(max=limits.NOTE_MAX))
+
+
+class QueueQuery(Schema):
+    """Filters and paging of ``GET /v1/moderation/queue``."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    status = fields.String(
+        load_default="held", validate=validate.OneOf(["held", "spam", "approved", "rejected"])
+    )
+    site = fields.String(validate=validate.Length(min=1, max=63))
+    thread = fields.String(validate=validate.Length(min=1, max=limits.THREAD_MAX))
+    sort = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "score"]))
+    cursor = fields.String(validate=validate.Length(max=200))
+    limit = fields.Integer(
+        load_default=limits.PAGE_SIZE_DEFAULT,
+        validate=validate.Range(1, limits.PAGE_SIZE_MAX),
+    )
 
 
 class BulkDecision(Decision):

@@ -30,15 +30,9 @@ class VaglioServer(BaseApplication):
         return self.app_factory()
 
 
-def run(config: Config, host: str, port: int, workers: int, with_worker: bool) -> None:
-    from service import create_app
-
-    scorer = None
-    if with_worker:
-        # A separate process, not a thread in gunicorn's master: the master
-        # forks workers, and forking beside a running thread is unsafe.
-        scorer = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=os.environ)
-    options = {
+def gunicorn_options(host: str, port: int, workers: int) -> dict:
+    """gunicorn's settings for the API (bench/ingest.py serves its baseline with them too)."""
+    return {
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "sync",
@@ -50,6 +44,17 @@ def run(config: Config, host: str, port: int, workers: int, with_worker: bool) -
         "graceful_timeout": 20,
         "preload_app": False,
     }
+
+
+def run(config: Config, host: str, port: int, workers: int, with_worker: bool) -> None:
+    from service import create_app
+
+    scorer = None
+    if with_worker:
+        # A separate process, not a thread in gunicorn's master: the master
+        # forks workers, and forking beside a running thread is unsafe.
+        scorer = subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=os.environ)
+    options = gunicorn_options(host, port, workers)
     try:
         VaglioServer(options, lambda: create_app(config)).run()
     finally:

@@ -95,3 +95,38 @@ def comment(**overrides) -> dict:
     }
     body.update(overrides)
     return {k: v for k, v in body.items() if v is not ...}
+
+
+@pytest.fixture
+def model_version(r):
+    """The starter model, stored in the registry and active."""
+    from tests.models import install
+
+    return install(r)
+
+
+@pytest.fixture
+def worker_config(config_overrides):
+    from service.config import from_env
+
+    return from_env(
+        env={}, **config_overrides, claim_idle_ms=50, model_poll_seconds=0.0, batch_size=64
+    )
+
+
+@pytest.fixture
+def run_worker(r, worker_config):
+    """Run a worker in burst mode: process everything queued, then return."""
+    from service.worker import Worker
+
+    def run(**kwargs):
+        worker = Worker(r, worker_config, name="test-worker", **kwargs)
+        return worker.run(burst=True)
+
+    return run
+
+
+def post(client, token, **fields) -> str:
+    response = client.post("/v1/comments", json=comment(**fields), headers=bearer(token))
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["id"]

@@ -5,6 +5,7 @@ from flask import Blueprint, g, request, url_for
 from service import ingest, limits
 from service.auth import require, require_any
 from service.comment_store import CommentStore, moderator_view, public_view
+from service.moderation import audit_trail
 from service.problems import Forbidden, Invalid, NotFound
 from service.redis_conn import get_redis
 from service.request_body import parse
@@ -42,4 +43,4 @@ def show(comment_id: str):
             raise Forbidden("This comment belongs to another site.")
         return public_view(record)
     history = comments.author_history(record["site"], record["email_hash"])
-    return moderator_view(record, history)
+    return {**moderator_view(record, history), "audit": audit_trail(get_redis(), comment_id)}

@@ -1,0 +1,64 @@
+"""Operators: site policy settings and the model registry."""
+
+from flask import Blueprint, current_app, request
+from marshmallow import ValidationError
+
+from service import registry, sites, webhooks
+from service.auth import require
+from service.problems import Invalid, NotFound
+from service.redis_conn import get_redis
+from service.request_body import parse
+from service.vocabulary import Role
+
+bp = Blueprint("admin", __name__, url_prefix="/v1")
+
+
+def _site_settings_view(name: str, effective: dict) -> dict:
+    view = sites.public_view(effective)
+    if view.get("webhook_url"):
+        # The key the site uses to check X-Vaglio-Signature.
+        secret = current_app.config["VAGLIO"].secret_key
+        view["webhook_signing_key"] = webhooks.signing_key(secret, name).hex()
+    return view
+
+
+@bp.get("/sites/<name>/settings")
+@require(Role.OPERATOR)
+def site_settings(name: str):
+    try:
+        effective = sites.settings(get_redis(), name, fresh=True)
+    except sites.SiteError:
+        raise NotFound(f"No site named {name!r}.") from None
+    return _site_settings_view(name, effective)
+
+
+@bp.put("/sites/<name>/settings")
+@require(Role.OPERATOR)
+def change_site_settings(name: str):
+    r = get_redis()
+    if not sites.exists(r, name):
+        raise NotFound(f"No site named {name!r}.")
+    changes, _ = parse(request)
+    try:
+        sites.update(r, name, changes, current_app.config["VAGLIO"].secret_key)
+    except ValidationError as error:
+        raise Invalid(error.messages) from None
+    return _site_settings_view(name, sites.settings(r, name, fresh=True))
+
+
+@bp.get("/models")
+@require(Role.OPERATOR)
+def models():
+    r = get_redis()
+    return {"active": registry.active_version(r), "models": registry.listing(r)}
+
+
+@bp.post("/models/<version>/activate")
+@require(Role.OPERATOR)
+def activate(version: str):
+    r = get_redis()
+    try:
+        previous = registry.activate(r, version)
+    except registry.RegistryError as error:
+        raise NotFound(str(error)) from None
+    return {"active": version, "previous": previous}

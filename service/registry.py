@@ -1,0 +1,85 @@
+"""The model registry, kept in Redis so every process on any machine finds it.
+
+A version is a skops blob plus its model card (JSON). One version is active;
+activating pushes the previous one on a history list, which ``rollback`` pops.
+"""
+
+import json
+import time
+
+import redis
+
+from service import keys
+
+
+class RegistryError(Exception):
+    pass
+
+
+def store(r: redis.Redis, blob: bytes, card: dict) -> str:
+    """Store a new version (inactive); returns its name, e.g. ``v3``."""
+    version = f"v{r.incr(keys.MODEL_SEQ)}"
+    card = {**card, "version": version, "stored_at": time.time()}
+    pipe = r.pipeline(transaction=True)
+    pipe.set(keys.model_artifact(version), blob)
+    pipe.set(keys.model_card(version), json.dumps(card))
+    pipe.zadd(keys.MODELS, {version: time.time()})
+    pipe.execute()
+    return version
+
+
+def versions(r: redis.Redis) -> list[str]:
+    return r.zrange(keys.MODELS, 0, -1)
+
+
+def card(r: redis.Redis, version: str) -> dict:
+    raw = r.get(keys.model_card(version))
+    if raw is None:
+        raise RegistryError(f"No model version {version!r}.")
+    return json.loads(raw)
+
+
+def blob(r: redis.Redis, version: str) -> bytes:
+    raw = _binary(r).get(keys.model_artifact(version))
+    if raw is None:
+        raise RegistryError(f"No model version {version!r}.")
+    return raw
+
+
+def active_version(r: redis.Redis) -> str | None:
+    return r.get(keys.ACTIVE_MODEL)
+
+
+def activate(r: redis.Redis, version: str) -> str | None:
+    """Make ``version`` active; returns the version it replaced."""
+    if r.zscore(keys.MODELS, version) is None:
+        raise RegistryError(f"No model version {version!r}.")
+    previous = r.set(keys.ACTIVE_MODEL, version, get=True)
+    if previous and previous != version:
+        r.lpush(keys.MODEL_HISTORY, previous)
+    return previous
+
+
+def rollback(r: redis.Redis) -> str:
+    """Re-activate the version that was active before the current one."""
+    previous = r.lpop(keys.MODEL_HISTORY)
+    if previous is None:
+        raise RegistryError("No earlier active version to roll back to.")
+    r.set(keys.ACTIVE_MODEL, previous)
+    return previous
+
+
+def listing(r: redis.Redis) -> list[dict]:
+    active = active_version(r)
+    return [{**card(r, v), "active": v == active} for v in versions(r)]
+
+
+def _binary(r: redis.Redis) -> redis.Redis:
+    """A client on the same pool that returns bytes (model blobs are binary)."""
+    kwargs = dict(r.connection_pool.connection_kwargs)
+    kwargs["decode_responses"] = False
+    return redis.Redis(
+        connection_pool=redis.ConnectionPool(
+            connection_class=r.connection_pool.connection_class, **kwargs
+        )
+    )

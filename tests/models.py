@@ -1,0 +1,27 @@
+"""Trained models for the service tests, trained once per session.
+
+Real classifier models: a small one from the starter corpus, so the tests see
+the same kind of verdicts a fresh install gives.
+"""
+
+import functools
+
+
+@functools.cache
+def starter_blob() -> bytes:
+    from classifier.corpus import load_starter_corpus
+    from classifier.persistence import dumps
+    from classifier.training import train
+
+    return dumps(train(load_starter_corpus(), seed=0, progress=False))
+
+
+def install(r, blob: bytes | None = None, **card) -> str:
+    """Store and activate a model; returns its version."""
+    from classifier.persistence import read_card
+    from service import registry
+
+    blob = blob or starter_blob()
+    version = registry.store(r, blob, {**read_card(blob), **card})
+    registry.activate(r, version)
+    return version

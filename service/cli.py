@@ -4,6 +4,7 @@ import sys
 
 import click
 
+from service import cli_models
 from service import config as config_module
 from service import sites as sites_module
 from service import tokens as tokens_module
@@ -127,6 +128,8 @@ def tokens_create(role):
     click.echo(f"New {role} token (shown once):", err=True)
     click.echo(token)
 
+
+cli_models.register(main)
 
 if __name__ == "__main__":
     sys.exit(main())

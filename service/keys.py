@@ -15,6 +15,7 @@ METRICS = PREFIX + "metrics"  # hash of counters shown by /metrics
 SITES = PREFIX + "sites"  # set of site names
 MODERATION_LABELS = PREFIX + "labels"  # hash: comment id -> label record (JSON)
 LABELS_COUNTER = PREFIX + "labels:seq"  # labels written so far (retrain trigger)
+LABELS_AT_RETRAIN = PREFIX + "labels:seq-at-retrain"  # LABELS_COUNTER at the last retrain
 MODELS = PREFIX + "models"  # zset of model versions by creation time
 ACTIVE_MODEL = PREFIX + "models:active"  # string: the active version
 MODEL_HISTORY = PREFIX + "models:history"  # list of previously active versions
@@ -22,6 +23,7 @@ MODEL_SEQ = PREFIX + "models:seq"  # counter naming the next version
 MODEL_TRAIN_LOCK = PREFIX + "models:bootstrap-lock"  # one process trains the default model
 WEBHOOK_QUEUE = PREFIX + "webhooks:due"  # zset of event ids by next attempt time
 JOBS = PREFIX + "jobs"  # zset of background job ids by creation time
+RETRAIN_LOCK = PREFIX + "jobs:retrain-lock"  # one retrain at a time
 WORKERS = PREFIX + "workers"  # hash: worker name -> last heartbeat (JSON)
 
 

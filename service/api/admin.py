@@ -3,9 +3,9 @@
 from flask import Blueprint, current_app, request
 from marshmallow import ValidationError
 
-from service import registry, sites, webhooks
+from service import jobs, registry, sites, webhooks
 from service.auth import require
-from service.problems import Invalid, NotFound
+from service.problems import Conflict, Invalid, NotFound
 from service.redis_conn import get_redis
 from service.request_body import parse
 from service.vocabulary import Role
@@ -62,3 +62,31 @@ def activate(version: str):
     except registry.RegistryError as error:
         raise NotFound(str(error)) from None
     return {"active": version, "previous": previous}
+
+
+@bp.post("/models/retrain")
+@require(Role.OPERATOR)
+def retrain():
+    """Start a background retrain; poll the returned job."""
+    options = request.get_json(silent=True) or {}
+    if not isinstance(options, dict):
+        options = {}
+    try:
+        job_id = jobs.create_retrain(
+            get_redis(),
+            activate=bool(options.get("activate", False)),
+            force=bool(options.get("force", False)),
+        )
+    except jobs.JobBusy as busy:
+        raise Conflict("A retrain is already running.", job=str(busy)) from None
+    location = f"/v1/jobs/{job_id}"
+    return {"job": job_id, "status": "queued", "poll": location}, 202, {"Location": location}
+
+
+@bp.get("/jobs/<job_id>")
+@require(Role.OPERATOR)
+def job(job_id: str):
+    found = jobs.view(get_redis(), job_id)
+    if found is None:
+        raise NotFound("No job with this id.")
+    return found

@@ -38,3 +38,10 @@ def metrics():
     except redis.ResponseError:
         pass
     return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from service.openapi import document
+
+    return document()

@@ -35,7 +35,7 @@ def create_app(config=None) -> Flask:
     app.url_map.merge_slashes = False
     app.url_map.converters["thread"] = ThreadConverter
 
-    from service import problems, redis_conn
+    from service import problems, redis_conn, web
     from service.api import admin, comments, moderation, ops, threads
 
     redis_conn.init_app(app)
@@ -45,5 +45,6 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(threads.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(moderation.bp)
+    app.register_blueprint(web.bp)
     logging.getLogger("service").setLevel(logging.INFO)
     return app

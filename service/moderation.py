@@ -7,6 +7,7 @@ spam -> spam, reject (off-topic, abusive: not a spam judgement) -> no label.
 """
 
 import json
+import math
 from dataclasses import dataclass
 
 import redis
@@ -180,9 +181,12 @@ def _parse_cursor(cursor: str | None) -> tuple[float | None, str]:
         return None, ""
     score, _, member = cursor.partition(":")
     try:
-        return float(score), member
+        value = float(score)
     except ValueError:
-        raise ValueError("cursor is not one this API gave out") from None
+        value = math.nan
+    if not math.isfinite(value) or not member:
+        raise ValueError("cursor is not one this API gave out")
+    return value, member
 
 
 def _range(r, index, sort, after_score, offset, count):

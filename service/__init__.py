@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.routing import PathConverter
 
 from service import config as config_module
+from service.cookie_session import CookieSessionInterface
 
 
 class ThreadConverter(PathConverter):
@@ -30,6 +31,7 @@ def create_app(config=None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     app.json.sort_keys = False
+    app.session_interface = CookieSessionInterface()
     # Thread ids are often page paths: "/2026/11/article" arrives as
     # /v1/threads//2026/11/article/comments, so keep slashes as they are.
     app.url_map.merge_slashes = False

@@ -31,10 +31,9 @@ def ensure_model(r: redis.Redis, config, echo=print, wait_seconds: float = 600) 
 
 
 def _train_default(r: redis.Redis, config, echo) -> str:
+    from classifier.corpus import load_starter_corpus
     from classifier.persistence import dumps
     from classifier.training import train
-
-    from classifier.corpus import load_starter_corpus
 
     echo("No active model: training the default model from the starter corpus...")
     model = train(load_starter_corpus(), seed=0, progress=False)

@@ -18,7 +18,13 @@ def _config() -> config_module.Config:
 def _redis():
     from service.redis_conn import connect
 
-    return connect(_config())
+    client = connect(_config())
+    # Closed with the command, not left to the garbage collector, which may
+    # finalise the socket first (a ResourceWarning in a long-lived caller).
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(client.close)
+    return client
 
 
 @click.group()
@@ -121,7 +127,8 @@ def tokens():
 
 
 @tokens.command("create")
-@click.option("--role", type=click.Choice([Role.MODERATOR, Role.OPERATOR]), required=True)
+# Plain strings: given enum members, click (8.2+) matches their names (MODERATOR).
+@click.option("--role", type=click.Choice([str(Role.MODERATOR), str(Role.OPERATOR)]), required=True)
 def tokens_create(role):
     """Create a token; prints it as the last line."""
     token = tokens_module.create(_redis(), Role(role))

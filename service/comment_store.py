@@ -1,9 +1,11 @@
 """Comment records in Redis: the ingest transaction and the read side."""
 
 import json
+import weakref
 from dataclasses import dataclass
 
 import redis
+from redis.commands.core import Script
 
 from service import keys, limits
 from service.clock import iso
@@ -55,6 +57,11 @@ return {'OK'}
 """
 
 
+# The ingest script registered once per client: registering hashes the script,
+# and the API builds a CommentStore for every request.
+_scripts: "weakref.WeakKeyDictionary[redis.Redis, Script]" = weakref.WeakKeyDictionary()
+
+
 @dataclass(frozen=True)
 class IngestResult:
     outcome: str  # OK, IDEMPOTENT, DUPLICATE, FLOOD, PARENT_UNKNOWN, PARENT_NOT_APPROVED
@@ -64,7 +71,9 @@ class IngestResult:
 class CommentStore:
     def __init__(self, r: redis.Redis):
         self.r = r
-        self._ingest = r.register_script(_INGEST)
+        self._ingest = _scripts.get(r)
+        if self._ingest is None:
+            self._ingest = _scripts[r] = r.register_script(_INGEST)
 
     def ingest(
         self,

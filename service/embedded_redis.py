@@ -18,6 +18,9 @@ import redis
 SOCKET = "redis.sock"
 CONFIG = "redis.conf"
 START_TIMEOUT_SECONDS = 10
+# sun_path holds 108 bytes with the final NUL: a longer socket path cannot be
+# bound, and redis-server fails with a misleading "Address already in use".
+SOCKET_PATH_MAX = 107
 
 
 def socket_url(data_dir: Path) -> str:
@@ -31,6 +34,12 @@ def ensure_running(data_dir: Path) -> str:
     url = socket_url(data_dir)
     if _answers(url):
         return url
+    socket_path = redis_dir / SOCKET
+    if len(bytes(socket_path)) > SOCKET_PATH_MAX:
+        raise RuntimeError(
+            f"The embedded Redis socket path {socket_path} is longer than "
+            f"{SOCKET_PATH_MAX} bytes; choose a shorter VAGLIO_DATA_DIR."
+        )
     with open(redis_dir / "start.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not _answers(url):
@@ -47,6 +56,7 @@ def stop(data_dir: Path) -> bool:
     client = redis.Redis.from_url(url)
     with contextlib.suppress(redis.ConnectionError):  # it hangs up as it exits
         client.shutdown(nosave=False)
+    client.close()
     for _ in range(100):
         if not _answers(url):
             return True
@@ -55,10 +65,13 @@ def stop(data_dir: Path) -> bool:
 
 
 def _answers(url: str) -> bool:
+    client = redis.Redis.from_url(url, socket_connect_timeout=0.5)
     try:
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+        return bool(client.ping())
     except (redis.ConnectionError, redis.TimeoutError, FileNotFoundError, OSError):
         return False
+    finally:
+        client.close()  # not left to the garbage collector (a ResourceWarning)
 
 
 def _start(redis_dir: Path) -> None:

@@ -40,13 +40,17 @@ def accept(store: CommentStore, site: str, data: dict, raw: bytes, idem_key: str
         "thread": record["thread"],
         "created_at": iso(int(record["created_ms"])),
     }
-    body_digest = hashlib.sha256(raw).hexdigest()
+    # Only a request with an Idempotency-Key needs its body and answer remembered.
+    body_digest = idem_value = ""
+    if idem_key is not None:
+        body_digest = hashlib.sha256(raw).hexdigest()
+        idem_value = json.dumps({"body": body_digest, "answer": answer})
     result = store.ingest(
         record,
         duplicate_fp=duplicate_fingerprint(record),
         flood_seconds=int(policy["flood_seconds"]),
         idempotency_key=idempotency_digest(idem_key),
-        idempotency_value=json.dumps({"body": body_digest, "answer": answer}),
+        idempotency_value=idem_value,
         honeypot=honeypot,
     )
     if result.outcome == "OK":
@@ -100,8 +104,7 @@ def build_record(site: str, submission: dict, secret: str) -> dict:
     if submission.get("lang"):
         record["lang"] = submission["lang"]
     if submission.get("user_ip"):
-        record["ip_net"] = privacy.truncate_ip(submission["user_ip"])
-        record["ip_hash"] = privacy.ip_hash(secret, submission["user_ip"])
+        record["ip_net"], record["ip_hash"] = privacy.anonymise_ip(secret, submission["user_ip"])
     if submission.get("honeypot"):
         record.update(
             status=str(Status.SPAM),

@@ -5,8 +5,8 @@ import threading
 import time
 
 import redis
-from classifier.persistence import loads
 
+from classifier.persistence import loads
 from service import registry
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from urllib.parse import parse_qsl
 
 from flask import Request
 
-from service.problems import Malformed, UnsupportedType
+from service.problems import Malformed, TooLarge, UnsupportedType
 
 FORM_TYPES = ("application/x-www-form-urlencoded",)
 
@@ -13,16 +13,18 @@ FORM_TYPES = ("application/x-www-form-urlencoded",)
 def parse(request: Request) -> tuple[dict, bytes]:
     """Return the body as a dict and its raw bytes; raise a Problem otherwise.
 
-    The size limit is enforced by werkzeug while reading, for a declared
-    Content-Length and for a chunked body alike (413).
+    The size limit applies to a declared Content-Length and to a chunked body
+    alike (413).
     """
     mimetype = request.mimetype
-    if mimetype == "multipart/form-data":
-        return request.form.to_dict(), request.get_data(cache=True)
     is_json = mimetype == "application/json" or mimetype.endswith("+json")
-    if not is_json and mimetype not in FORM_TYPES:
+    if not is_json and mimetype not in FORM_TYPES and mimetype != "multipart/form-data":
         raise UnsupportedType("Send application/json or application/x-www-form-urlencoded.")
-    raw = request.get_data(cache=True)
+    raw = _read(request)
+    if mimetype == "multipart/form-data":
+        # Parsed from the bytes read above, so ``raw`` (the Idempotency-Key
+        # fingerprint) is the real body, not what is left after parsing.
+        return request.form.to_dict(), raw
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -30,6 +32,17 @@ def parse(request: Request) -> tuple[dict, bytes]:
     if is_json:
         return _json_object(text), raw
     return _form(text), raw
+
+
+def _read(request: Request) -> bytes:
+    raw = request.get_data(cache=True)
+    limit = request.max_content_length
+    # werkzeug stops reading a body without Content-Length (chunked) at the limit
+    # without a word; one more byte means it was too large, not that it ended.
+    unbounded = request.content_length is None and limit is not None
+    if unbounded and len(raw) >= limit and request.environ["wsgi.input"].read(1):
+        raise TooLarge(f"The body is larger than {limit} bytes.")
+    return raw
 
 
 def _json_object(text: str) -> dict:

@@ -145,11 +145,15 @@ def parse_assignments(pairs: list[str]) -> dict:
         "blocked_emails",
         "blocked_ips",
     }
+    known = SiteSettingsUpdate().fields
     changes: dict = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep:
             raise SiteError("Expected KEY=VALUE words; one has no '='.")
+        if key not in known:
+            # The schema ignores unknown fields; on the command line one is a typo.
+            raise SiteError(f"Unknown setting {key!r}; known: {', '.join(sorted(known))}.")
         if key in list_fields:
             changes[key] = [item.strip() for item in value.split(",") if item.strip()]
         else:

@@ -48,7 +48,11 @@ def app(r, config_overrides):
     from service import auth
 
     auth._cache.clear()
-    return create_app(config_overrides)
+    app = create_app(config_overrides)
+    yield app
+    # Closed here, not by the garbage collector, which may finalise the socket
+    # first and raise a ResourceWarning in whatever test happens to be running.
+    app.extensions["vaglio.redis"].close()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """POST /v1/comments: what an accepted comment looks like, in the answer and in Redis."""
 
+import json
 import re
 import time
 from datetime import UTC, datetime
@@ -229,3 +230,34 @@ def test_a_reply_to_an_approved_comment_of_the_same_thread_is_accepted(client, s
     assert resp.status_code == 202, resp.get_data(as_text=True)
     assert stored(r, resp.get_json()["id"])["parent"] == parent
     assert client.get(resp.headers["Location"], headers=bearer(site)).get_json()["parent"] == parent
+
+
+def test_a_multipart_form_submission_is_accepted(client, site, r):
+    form = comment(submit="Invia")
+    resp = post(client, site, data=form, content_type="multipart/form-data")
+    assert resp.status_code == 202, resp.get_data(as_text=True)
+    record = stored(r, resp.get_json()["id"])
+    assert record["content"] == form["content"]
+    assert "submit" not in record
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", "application/vnd.vaglio+json", "Application/JSON"],
+)
+def test_json_content_type_variants_are_accepted(client, site, content_type):
+    resp = client.post(
+        "/v1/comments",
+        data=json.dumps(comment()).encode(),
+        headers={**bearer(site), "Content-Type": content_type},
+    )
+    assert resp.status_code == 202, resp.get_data(as_text=True)
+
+
+def test_metrics_count_accepted_comments_only(client, site):
+    post(client, site, comment())
+    client.post("/v1/comments", json=comment(content=""), headers=bearer(site))
+    client.post("/v1/comments", json=comment(), headers=bearer(site))  # a duplicate
+    text = client.get("/metrics").get_data(as_text=True)
+    assert "vaglio_comments_accepted_total 1\n" in text
+    assert "vaglio_stream_length 1\n" in text

@@ -30,7 +30,11 @@ def test_low_score_is_approved_with_its_score_explained():
 
 def test_high_score_is_spam_and_names_what_pushed_it():
     verdict = decide(
-        record(), Assessment(0.97, ["3 links", '"subscribe"']), settings(), AuthorState(), THRESHOLDS
+        record(),
+        Assessment(0.97, ["3 links", '"subscribe"']),
+        settings(),
+        AuthorState(),
+        THRESHOLDS,
     )
     assert verdict.status is Status.SPAM
     assert verdict.reasons[0]["code"] == "SPAM_SCORE"

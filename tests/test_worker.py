@@ -101,7 +101,9 @@ def test_a_comment_that_cannot_be_scored_is_held_after_five_tries(
     assert r.xpending(keys.STREAM, keys.STREAM_GROUP)["pending"] == 0
 
 
-def test_two_workers_decide_each_comment_exactly_once(r, client, site, model_version, worker_config):
+def test_two_workers_decide_each_comment_exactly_once(
+    r, client, site, model_version, worker_config
+):
     import threading
 
     from service.worker import Worker

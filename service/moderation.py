@@ -25,7 +25,7 @@ from service.vocabulary import Reason, Status, reason
 
 ACTIONS = {"approve": Status.APPROVED, "spam": Status.SPAM, "reject": Status.REJECTED}
 LABELS = {"approve": "ham", "spam": "spam"}
-SORTS = ("oldest", "score")
+SORTS = ("oldest", "newest", "score")
 
 
 @dataclass(frozen=True)
@@ -136,12 +136,12 @@ def queue(
 ) -> tuple[list[dict], str | None]:
     """One page of the review queue, moderator views, and the next cursor.
 
-    ``oldest`` pages by creation time ascending; ``score`` by spam score,
-    highest first. The cursor is "<score>:<id>" of the last item shown, so
+    ``oldest`` pages by creation time ascending, ``newest`` descending;
+    ``score`` by spam score, highest first. The cursor is "<score>:<id>" of the last item shown, so
     decisions taken meanwhile never make a page skip comments.
     """
-    index = keys.by_status(status) if sort == "oldest" else keys.by_status_score(status)
-    after_score, after_id = _parse_cursor(cursor)
+    index = keys.by_status_score(status) if sort == "score" else keys.by_status(status)
+    after_score, after_id = parse_cursor(cursor)
     store = CommentStore(r)
     items: list[dict] = []
     last = None
@@ -157,7 +157,9 @@ def queue(
         for member, _ in page:
             pipe.hgetall(keys.comment(member))
         for (member, score), record in zip(page, pipe.execute(), strict=True):
-            if not record or (site and record["site"] != site):
+            if not record or record.get("status") != status:
+                continue  # decided meanwhile
+            if site and record["site"] != site:
                 continue
             if thread and record["thread"] != thread:
                 continue
@@ -176,7 +178,7 @@ def queue(
     return views, next_cursor
 
 
-def _parse_cursor(cursor: str | None) -> tuple[float | None, str]:
+def parse_cursor(cursor: str | None) -> tuple[float | None, str]:
     if not cursor:
         return None, ""
     score, _, member = cursor.partition(":")
@@ -189,8 +191,12 @@ def _parse_cursor(cursor: str | None) -> tuple[float | None, str]:
     return value, member
 
 
+def _ascending(sort: str) -> bool:
+    return sort == "oldest"
+
+
 def _range(r, index, sort, after_score, offset, count):
-    if sort == "oldest":
+    if _ascending(sort):
         low = "-inf" if after_score is None else after_score
         return r.zrangebyscore(index, low, "+inf", start=offset, num=count, withscores=True)
     high = "+inf" if after_score is None else after_score
@@ -200,4 +206,4 @@ def _range(r, index, sort, after_score, offset, count):
 def _after(sort, score, member, after_score, after_id) -> bool:
     if after_score is None or score != after_score:
         return True
-    return member > after_id if sort == "oldest" else member < after_id
+    return member > after_id if _ascending(sort) else member < after_id

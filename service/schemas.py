@@ -124,7 +124,9 @@ class QueueQuery(Schema):
     )
     site = fields.String(validate=validate.Length(min=1, max=63))
     thread = fields.String(validate=validate.Length(min=1, max=limits.THREAD_MAX))
-    sort = fields.String(load_default="oldest", validate=validate.OneOf(["oldest", "score"]))
+    sort = fields.String(
+        load_default="oldest", validate=validate.OneOf(["oldest", "newest", "score"])
+    )
     cursor = fields.String(validate=validate.Length(max=200))
     limit = fields.Integer(
         load_default=limits.PAGE_SIZE_DEFAULT,

@@ -31,12 +31,12 @@ def ensure_model(r: redis.Redis, config, echo=print, wait_seconds: float = 600) 
 
 
 def _train_default(r: redis.Redis, config, echo) -> str:
-    from classifier.corpus import load_starter_corpus
     from classifier.persistence import dumps
     from classifier.training import train
+    from service.training_data import starter_training_examples
 
     echo("No active model: training the default model from the starter corpus...")
-    model = train(load_starter_corpus(), seed=0, progress=False)
+    model = train(starter_training_examples(), seed=0, progress=False)
     version = registry.store(r, dumps(model), {**model.card, "origin": "starter corpus"})
     registry.activate(r, version)
     echo(f"Default model {version} trained and active.")

@@ -70,6 +70,15 @@ def assemble(r: redis.Redis, data_files: list[str] = ()) -> TrainingSet:
     return TrainingSet(train_rest + train_mod, eval_rest + eval_mod, counts)
 
 
+def starter_training_examples() -> list[Example]:
+    """The starter corpus less its fixed held-out share: what the default model
+    learns from, so a later retrain can compare it with a candidate on data
+    neither has seen."""
+    from classifier.corpus import load_starter_corpus
+
+    return [e for e in dedupe(load_starter_corpus()) if not _held_out(e)]
+
+
 def _held_out(example: Example) -> bool:
     digest = hashlib.sha256(dedupe_key(example.text).encode()).digest()
     return digest[0] < 256 * EVAL_SHARE

@@ -37,6 +37,7 @@ class Worker:
         self.transitions = Transitions(r)
         self.stop = threading.Event()
         self.processed = 0
+        self.model_version: str | None = None  # of the last batch scored
 
     def ensure_group(self) -> None:
         try:
@@ -70,14 +71,15 @@ class Worker:
         return reply[0][1] if reply else []
 
     def _claim_stale(self) -> list:
-        _, entries, _ = self.r.xautoclaim(
+        # Redis 7 adds a third element (deleted ids) to the reply; 6.2 has two.
+        entries = self.r.xautoclaim(
             keys.STREAM,
             keys.STREAM_GROUP,
             self.name,
             min_idle_time=self.config.claim_idle_ms,
             start_id="0-0",
             count=self.config.batch_size,
-        )
+        )[1]
         # Entries deleted from the stream come back as None.
         return [entry for entry in entries if entry and entry[1]]
 
@@ -107,6 +109,7 @@ class Worker:
             pipe.hget(keys.author(record["site"], record["email_hash"]), "approved")
         approved_before = [int(n or 0) for n in pipe.execute()]
         version, model = self.models.current()  # once per batch: no mixed versions
+        self.model_version = version
         assessments = self._assess([record for _, record, _ in batch], version, model)
         changes = []
         for (entry_id, record, attempts), assessment, approved in zip(
@@ -199,7 +202,7 @@ class Worker:
         pipe.execute()
 
     def _heartbeat(self) -> None:
-        version = self.models._version
+        version = self.model_version
         self.r.hset(
             keys.WORKERS,
             self.name,

@@ -9,11 +9,11 @@ import functools
 
 @functools.cache
 def starter_blob() -> bytes:
-    from classifier.corpus import load_starter_corpus
     from classifier.persistence import dumps
     from classifier.training import train
+    from service.training_data import starter_training_examples
 
-    return dumps(train(load_starter_corpus(), seed=0, progress=False))
+    return dumps(train(starter_training_examples(), seed=0, progress=False))
 
 
 def install(r, blob: bytes | None = None, **card) -> str:

@@ -25,10 +25,10 @@ def vaglio_env(config_overrides: dict, **extra) -> dict:
 
 
 def start_worker(env: dict, log_path) -> subprocess.Popen:
-    log = open(log_path, "ab")  # noqa: SIM115 (closed with the process)
-    return subprocess.Popen(
-        [sys.executable, "-m", "service.cli", "worker"], env=env, stdout=log, stderr=log
-    )
+    with open(log_path, "ab") as log:  # the child keeps its own descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "service.cli", "worker"], env=env, stdout=log, stderr=log
+        )
 
 
 def wait_for(predicate, timeout: float, interval: float = 0.05, what: str = "condition"):

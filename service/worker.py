@@ -118,8 +118,10 @@ class Worker:
             if assessment is None and attempts < self.config.max_deliveries:
                 continue  # left unacknowledged: claimed and retried after claim_idle_ms
             changes.append(self._change(entry_id, record, assessment, model, approved))
-        self.transitions.apply(changes)
-        self.processed += len(changes)
+        outcomes = self.transitions.apply(changes)
+        # Another worker may have claimed and decided some first (STALE): only
+        # the verdicts this worker stored count as its own.
+        self.processed += sum(outcome.result == "OK" for outcome in outcomes)
 
     def _assess(self, records: list[dict], version, model) -> list[policy.Assessment | None]:
         """One assessment per record; None where scoring failed (retry later)."""

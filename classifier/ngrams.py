@@ -1,0 +1,182 @@
+"""Word and character n-grams, hashed, with a learned column list.
+
+A vocabulary dict of a million n-grams is slow to save and load through skops
+(one JSON node per entry) and large on disk. Hashing needs no vocabulary, but
+the raw hash space is mostly empty columns. So the n-grams are hashed
+(scikit-learn's HashingVectorizer), and `fit` keeps the sorted hash columns
+seen in at least `min_df` training comments: one integer array, compact in
+the model file, and a column space as small as a vocabulary's.
+
+Nothing here is language specific: tokens are Unicode `\\w+` runs and the
+character n-grams are taken inside whitespace-separated words, so Italian,
+German or Portuguese text is cut the same way as English.
+
+Scoring works on small batches, where scikit-learn's per-n-gram Python loop
+dominates; there each *unit* (a word n-gram, or a word for the character
+block) is hashed once and remembered, since comments reuse the same words all
+the time. Large batches (training) go through HashingVectorizer directly; a
+test checks that both paths give the same matrix.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
+
+# Markers for the start and end of a comment, so that word n-grams can tell a
+# comment that *opens* with "check out" or "subscribe" from one that quotes it.
+START, END = "xxstart", "xxend"
+_WORD_TOKENS = r"(?u)\b\w+\b"
+_TOKEN = re.compile(_WORD_TOKENS)
+_N_FEATURES = 1 << 24
+_CACHED_BATCH = 4096  # batches up to this size use the unit cache
+_CACHE_LIMIT = 100_000  # units remembered per block before the cache is reset
+
+
+class HashedNgrams(TransformerMixin, BaseEstimator):
+    """Binary, unit-length n-gram vectors of the `normal` text of prepared
+    comments (see `classifier.features.Prepared`).
+
+    `analyzer` is "word" (Unicode word tokens, with start/end markers) or
+    "char_wb" (character n-grams inside words).
+    """
+
+    def __init__(self, analyzer: str = "word", ngram_range=(1, 2), min_df: int = 1) -> None:
+        self.analyzer = analyzer
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+
+    # The unit cache is scoring-time memory, not model state: never saved.
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_cache", None)
+        state.pop("_recent", None)
+        return state
+
+    def _hasher(self) -> HashingVectorizer:
+        return HashingVectorizer(
+            analyzer=self.analyzer,
+            ngram_range=tuple(self.ngram_range),
+            n_features=_N_FEATURES,
+            alternate_sign=False,
+            norm=None,
+            binary=True,
+            lowercase=False,  # the text is already normalised
+            token_pattern=_WORD_TOKENS,
+            dtype=np.float64,
+        )
+
+    def _text(self, normal: str) -> str:
+        return f"{START} {normal} {END}" if self.analyzer == "word" else normal
+
+    def fit(self, X, y=None):  # noqa: N803 (scikit-learn's argument names)
+        self._fit_hashed(X)
+        return self
+
+    def fit_transform(self, X, y=None):  # noqa: N803
+        return normalize(self._compact(self._fit_hashed(X)))  # hashes the texts once
+
+    def _fit_hashed(self, X) -> sp.csr_matrix:  # noqa: N803
+        hashed = self._hasher().transform([self._text(p.normal) for p in X]).tocsr()
+        hashed.sum_duplicates()
+        columns, df = np.unique(hashed.indices, return_counts=True)
+        self.columns_ = columns[df >= self.min_df].astype(np.int64)
+        self.__dict__.pop("_cache", None)  # cached columns belong to the old fit
+        return hashed
+
+    def transform(self, X):  # noqa: N803
+        if len(X) > _CACHED_BATCH:
+            hashed = self._hasher().transform([self._text(p.normal) for p in X]).tocsr()
+            return normalize(self._compact(hashed))
+        doc_units = [self.units(p.normal) for p in X]
+        self._recent = dict(zip((p.normal for p in X), doc_units, strict=True))
+        columns = self.unit_columns([u for units in doc_units for u in units])
+        sizes = np.array([len(c) for c in columns], dtype=np.int64)
+        unit_doc = np.repeat(np.arange(len(X)), [len(u) for u in doc_units])
+        rows = np.repeat(unit_doc, sizes)
+        flat = np.concatenate(columns) if columns else np.empty(0, dtype=np.int64)
+        matrix = sp.csr_matrix(
+            (np.ones(len(flat)), (rows, flat)), shape=(len(X), len(self.columns_))
+        )
+        # binary, unit length: each present column is 1 / sqrt(columns in the row)
+        per_row = np.diff(matrix.indptr)
+        matrix.data = np.repeat(1.0 / np.sqrt(np.maximum(per_row, 1)), per_row)
+        return matrix
+
+    @property
+    def n_features_out(self) -> int:
+        return len(self.columns_)
+
+    def get_feature_names_out(self, input_features=None):
+        return np.asarray([f"{self.analyzer}_{c}" for c in self.columns_], dtype=object)
+
+    # -- units: what one comment is cut into, and their columns --------------
+
+    def units(self, normal: str) -> list[str]:
+        """Distinct units of a normalised text: word n-grams for the word
+        block, whitespace-separated words for the character block."""
+        recent = self.__dict__.get("_recent")
+        if recent is not None and normal in recent:
+            return recent[normal]  # the explainer asks again for the batch just scored
+        if self.analyzer != "word":
+            return list(dict.fromkeys(normal.split()))
+        tokens = _TOKEN.findall(self._text(normal))
+        low, high = self.ngram_range
+        grams = []
+        for n in range(low, high + 1):
+            grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        return list(dict.fromkeys(grams))
+
+    def unit_columns(self, units: list[str]) -> list[np.ndarray]:
+        """The learned columns of each unit (one for an n-gram, several for a
+        word's character n-grams); units unseen in training have none."""
+        cache = self.__dict__.setdefault("_cache", {})
+        try:
+            return [cache[u] for u in units]
+        except KeyError:
+            pass
+        missing = [u for u in dict.fromkeys(units) if u not in cache]
+        if missing:
+            if len(cache) + len(missing) > _CACHE_LIMIT:
+                cache.clear()
+            if self.analyzer == "word":
+                grams = [[u] for u in missing]
+            else:
+                analyze = self._hasher().build_analyzer()
+                grams = [analyze(u) for u in missing]
+            hasher = FeatureHasher(
+                n_features=_N_FEATURES, input_type="string", alternate_sign=False
+            )
+            hashed = hasher.transform(grams).tocsr()
+            learned = self.compact(hashed.indices.astype(np.int64))
+            for i, unit in enumerate(missing):
+                cols = learned[hashed.indptr[i] : hashed.indptr[i + 1]]
+                cache[unit] = np.unique(cols[cols >= 0])
+        return [cache[u] for u in units]
+
+    def compact(self, hash_columns: np.ndarray) -> np.ndarray:
+        """Learned column of each hash column, -1 for those not learned."""
+        if not len(self.columns_):
+            return np.full(len(hash_columns), -1, dtype=np.int64)
+        position = np.minimum(np.searchsorted(self.columns_, hash_columns), len(self.columns_) - 1)
+        return np.where(self.columns_[position] == hash_columns, position, -1)
+
+    def _compact(self, hashed: sp.csr_matrix) -> sp.csr_matrix:
+        """Hash columns -> learned columns; n-grams never seen in training drop out."""
+        hashed.sum_duplicates()
+        position = self.compact(hashed.indices.astype(np.int64))
+        known = position >= 0
+        rows = np.repeat(np.arange(hashed.shape[0]), np.diff(hashed.indptr))
+        out = sp.csr_matrix(
+            (hashed.data[known], (rows[known], position[known])),
+            shape=(hashed.shape[0], len(self.columns_)),
+        )
+        out.sum_duplicates()
+        out.data[:] = 1.0
+        return out

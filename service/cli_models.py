@@ -27,6 +27,12 @@ def _load_data(paths):
         raise click.ClickException(f"cannot read {error.filename}: {error.strerror}") from None
 
 
+def headline_metrics(card: dict) -> dict:
+    """The card's held-out metrics (what `train` measured on data it did not fit)."""
+    metrics = card.get("metrics") or {}
+    return metrics.get("holdout", metrics)
+
+
 def _metrics_lines(metrics: dict) -> list[str]:
     names = (
         "n",
@@ -79,7 +85,7 @@ def train(data, activate, as_json, seed):
         "version": version,
         "active": activate,
         "seconds": round(time.monotonic() - started, 1),
-        "metrics": model.card.get("metrics", {}),
+        "metrics": headline_metrics(model.card),
         "thresholds": model.card.get("thresholds"),
         "report": str(report),
     }
@@ -140,7 +146,7 @@ def models_list(as_json):
     if not listing:
         click.echo("No models yet: `vaglio train DATA...` or start `vaglio serve`.")
     for card in listing:
-        metrics, nan = card.get("metrics", {}), float("nan")
+        metrics, nan = headline_metrics(card), float("nan")
         created = time.strftime("%Y-%m-%d %H:%M", time.localtime(card.get("stored_at", 0)))
         click.echo(
             f"{'*' if card['active'] else ' '} {card['version']:<6} {created}  "

@@ -9,6 +9,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 import time
 import traceback
 
@@ -43,7 +44,7 @@ def create_retrain(r: redis.Redis, *, activate: bool, force: bool) -> str:
     )
     r.expire(keys.job(job_id), JOB_TTL_SECONDS)
     r.zadd(keys.JOBS, {job_id: time.time()})
-    subprocess.Popen(
+    process = subprocess.Popen(
         [sys.executable, "-m", "service.jobs", job_id],
         env=os.environ,
         stdin=subprocess.DEVNULL,
@@ -51,6 +52,8 @@ def create_retrain(r: redis.Redis, *, activate: bool, force: bool) -> str:
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # outlives the gunicorn worker that started it
     )
+    # Reap it when it ends, so it leaves no zombie behind in a long-lived worker.
+    threading.Thread(target=process.wait, daemon=True).start()
     return job_id
 
 

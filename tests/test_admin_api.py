@@ -1,0 +1,86 @@
+"""Operators' API: site settings, the model registry, background retrain jobs."""
+
+import pytest
+
+from service import registry, sites
+from tests.conftest import bearer
+from tests.models import install
+from tests.processes import wait_for
+
+
+def test_settings_need_the_operator_role(client, site, moderator, operator):
+    assert client.get("/v1/sites/news/settings").status_code == 401
+    assert client.get("/v1/sites/news/settings", headers=bearer(site)).status_code == 403
+    assert client.get("/v1/sites/news/settings", headers=bearer(moderator)).status_code == 403
+    assert client.get("/v1/sites/news/settings", headers=bearer(operator)).status_code == 200
+    assert client.get("/v1/sites/nope/settings", headers=bearer(operator)).status_code == 404
+
+
+def test_put_settings_validates_and_applies(r, client, site, operator):
+    response = client.put(
+        "/v1/sites/news/settings",
+        json={
+            "max_links": 5,
+            "moderation_keywords": ["bitcoin"],
+            "blocked_emails": ["x@y.it"],
+            "webhook_url": "https://hooks.example.org/vaglio",
+        },
+        headers=bearer(operator),
+    )
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["max_links"] == 5 and body["moderation_keywords"] == ["bitcoin"]
+    assert body["blocked_emails_count"] == 1 and "x@y.it" not in response.get_data(as_text=True)
+    assert len(body["webhook_signing_key"]) == 64
+    bad = client.put(
+        "/v1/sites/news/settings",
+        json={"max_links": -1, "mode": "yolo", "webhook_url": "javascript:alert(1)"},
+        headers=bearer(operator),
+    )
+    assert bad.status_code == 422
+    assert set(bad.get_json()["errors"]) == {"max_links", "mode", "webhook_url"}
+    assert sites.settings(r, "news", fresh=True)["max_links"] == 5, "a bad update changes nothing"
+
+
+def test_models_list_and_activate(r, client, operator, moderator):
+    first = install(r)
+    second = install(r)
+    listing = client.get("/v1/models", headers=bearer(operator)).get_json()
+    assert listing["active"] == second
+    assert [m["version"] for m in listing["models"]] == [first, second]
+    assert [m["active"] for m in listing["models"]] == [False, True]
+    assert "thresholds" in listing["models"][0]
+    assert client.get("/v1/models", headers=bearer(moderator)).status_code == 403
+    response = client.post(f"/v1/models/{first}/activate", headers=bearer(operator))
+    assert response.get_json() == {"active": first, "previous": second}
+    assert registry.active_version(r) == first
+    assert client.post("/v1/models/v999/activate", headers=bearer(operator)).status_code == 404
+
+
+@pytest.mark.slow
+def test_retrain_runs_in_the_background_and_reports(
+    r, client, operator, model_version, config_overrides, monkeypatch
+):
+    monkeypatch.setenv("VAGLIO_REDIS_URL", config_overrides["redis_url"])
+    monkeypatch.setenv("VAGLIO_DATA_DIR", str(config_overrides["data_dir"]))
+    monkeypatch.setenv("VAGLIO_SECRET_KEY", config_overrides["secret_key"])
+    started = client.post("/v1/models/retrain", json={"activate": True}, headers=bearer(operator))
+    assert started.status_code == 202
+    job = started.get_json()["job"]
+    assert started.headers["Location"] == f"/v1/jobs/{job}"
+    again = client.post("/v1/models/retrain", json={}, headers=bearer(operator))
+    assert again.status_code == 409, "one retrain at a time"
+
+    def finished():
+        state = client.get(f"/v1/jobs/{job}", headers=bearer(operator)).get_json()
+        return state if state["status"] in ("done", "failed") else None
+
+    state = wait_for(finished, 180, interval=0.5, what="the retrain job")
+    assert state["status"] == "done", state
+    result = state["result"]
+    assert set(result["metrics"]) == {"candidate", "active"}
+    assert result["active_before"] == model_version
+    assert registry.active_version(r) == (
+        result["candidate"] if result["promoted"] else model_version
+    )
+    assert client.get("/v1/jobs/job_nope", headers=bearer(operator)).status_code == 404

@@ -43,6 +43,9 @@ class ModelHolder:
             return
         try:
             model = loads(registry.blob(self.r, version))
+            # Score once now: lazy set-up inside the model (explainer tables)
+            # must not delay the first real batch after a switch.
+            model.score([{"content": "warm-up", "author": "", "url": ""}])
         except Exception:
             # Keep scoring with the model we have; the next poll tries again.
             log.exception("could not load model %s; keeping %s", version, self._version)

@@ -1,13 +1,15 @@
 """Helpers shared by the benchmarks: servers in subprocesses, a closed-loop HTTP load.
 
 The load generator runs on the same machine as the server, so it is built to
-cost little: one forked process per client, raw blocking sockets, requests
-assembled from bytes, responses parsed just enough to get the status, the
-keep-alive decision and (optionally) the new comment's id. Every loop is bounded
-by a deadline and a request cap; everything talks to 127.0.0.1 only.
+cost little: a few forked processes, each driving several connections with
+non-blocking sockets and epoll; requests assembled from bytes; responses parsed
+just enough to get the status, the keep-alive decision and the new comment's
+id. Every loop is bounded by a deadline and a request cap; everything talks to
+127.0.0.1 only.
 """
 
 import contextlib
+import math
 import multiprocessing
 import os
 import re
@@ -18,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from array import array
 from collections import Counter
@@ -164,8 +167,6 @@ def other_load(seconds: float = 1.0) -> float:
 
 
 def temp_dir(prefix: str) -> Path:
-    import tempfile
-
     return Path(tempfile.mkdtemp(prefix=prefix))
 
 
@@ -271,7 +272,7 @@ def percentile(values, q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    rank = max(1, min(len(ordered), math.ceil(q / 100 * len(ordered))))
     return ordered[rank - 1]
 
 

@@ -14,7 +14,7 @@ Measured on one core (BLAS/OpenMP threads pinned to 1):
 Throughput is reported against wall-clock time and against the process's CPU
 time: on a shared machine the wall clock also counts time the process spent
 waiting for a core, and the CPU figure is the one-core cost. PASS/FAIL is
-judged on CPU time for scoring and wall time for training.
+judged on CPU time for scoring and on wall time for training.
 """
 
 import os
@@ -115,13 +115,18 @@ def measure_batches(model, comments) -> tuple[float, float]:
     return len(comments) / (time.perf_counter() - wall), len(comments) / (time.process_time() - cpu)
 
 
-def measure_single(model, comments) -> tuple[float, float]:
-    latencies = []
+def measure_single(model, comments) -> dict[str, float]:
+    wall, cpu = [], []
     for comment in comments:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         model.score([comment])
-        latencies.append(time.perf_counter() - started)
-    return float(np.percentile(latencies, 50) * 1e3), float(np.percentile(latencies, 99) * 1e3)
+        cpu.append(time.process_time() - cpu_started)
+        wall.append(time.perf_counter() - started)
+    return {
+        f"{kind}_{q}": float(np.percentile(values, q) * 1e3)
+        for kind, values in (("wall", wall), ("cpu", cpu))
+        for q in (50, 99)
+    }
 
 
 # VmHWM, not getrusage: ru_maxrss survives exec, so a child would report the
@@ -162,34 +167,48 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     examples = base_examples(args.data)
+    load = os.getloadavg()[0]
     print(f"{len(examples)} distinct real comments (YouTube + starter corpus)")
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at start")
     model = train(examples, holdout=0, progress=False)
     comments = [e.as_comment() for e in examples]
     rng = random.Random(1)
-    stream = [rng.choice(comments) for _ in range(20_000)]
-
-    model.score(stream[:2000])  # warm up: word caches, lazy imports
+    rng.shuffle(comments)
+    # A running service has seen other comments before: warm the word caches
+    # on one half, then measure on comments of the other half, each new once
+    # (the batch figure), and on a 20,000-comment stream drawn from that half.
+    seen, fresh = comments[::2], comments[1::2]
+    for start in range(0, len(seen), BATCH):
+        model.score(seen[start : start + BATCH])
+    first_wall, first_cpu = measure_batches(model, fresh)
+    stream = [rng.choice(fresh) for _ in range(20_000)]
     wall_rate, cpu_rate = measure_batches(model, stream)
-    p50, p99 = measure_single(model, stream[:3000])
+    single = measure_single(model, stream[:3000])
     print(
-        f"batch scoring with reasons (batches of {BATCH}): {cpu_rate:,.0f} comments/s of CPU, "
-        f"{wall_rate:,.0f}/s wall  target >= {TARGETS['batch_per_s']:,}: "
+        f"batch scoring with reasons (batches of {BATCH}), {len(fresh):,} comments never scored "
+        f"before: {first_cpu:,.0f} comments/s of CPU, {first_wall:,.0f}/s wall  target >= "
+        f"{TARGETS['batch_per_s']:,}: {verdict(first_cpu >= TARGETS['batch_per_s'])}"
+    )
+    print(
+        f"batch scoring with reasons, steady stream of {len(stream):,}: {cpu_rate:,.0f} "
+        f"comments/s of CPU, {wall_rate:,.0f}/s wall  target >= {TARGETS['batch_per_s']:,}: "
         f"{verdict(cpu_rate >= TARGETS['batch_per_s'])}"
     )
     print(
-        f"one comment with reasons: p50 {p50:.2f} ms, p99 {p99:.2f} ms  "
-        f"target p99 < {TARGETS['p99_ms']} ms: {verdict(p99 < TARGETS['p99_ms'])}"
+        f"one comment with reasons: CPU p50 {single['cpu_50']:.2f} ms, p99 {single['cpu_99']:.2f}"
+        f" ms; wall p50 {single['wall_50']:.2f} ms, p99 {single['wall_99']:.2f} ms  target p99 < "
+        f"{TARGETS['p99_ms']} ms: {verdict(single['cpu_99'] < TARGETS['p99_ms'])}"
     )
 
     synthetic = synthesise(examples, args.train_size)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     big = train(synthetic, progress=False)
-    train_s = time.perf_counter() - started
+    train_s, train_cpu = time.perf_counter() - started, time.process_time() - cpu
     unique = big.card["data"]["unique"]
     print(
-        f"training on {len(synthetic):,} comments ({unique:,} after de-duplication), held-out "
-        f"split + {5}-fold calibration: {train_s:.1f} s  target < {TARGETS['train_s']} s: "
-        f"{verdict(train_s < TARGETS['train_s'])}"
+        f"training on {len(synthetic):,} comments ({unique:,} after de-duplication; held-out "
+        f"split, {big.card['calibration']['method']}): {train_s:.1f} s wall, {train_cpu:.1f} s "
+        f"CPU  target < {TARGETS['train_s']} s: {verdict(train_s < TARGETS['train_s'])}"
     )
 
     blob = dumps(big)

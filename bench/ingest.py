@@ -599,7 +599,7 @@ def main() -> int:
         status = 1
     results["targets"] = {"ratio_min": TARGET_RATIO, "p99_max_ms": TARGET_P99_MS, **targets}
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(results, indent=2) + "\n")
+    args.json.write_text(json.dumps(results, indent=2, default=repr) + "\n")
     print(f"\n  results: {args.json}")
     return status
 

@@ -41,7 +41,7 @@ FAMILIES: dict[str, str] = {
     "self_promotion": rf"\b(?:{_MY}) (?:new |nuovo |nuevo |nouveau |neue[ns]? |novo )?(?:{_WORK})\b"
     r"|\b(?:check out|check|visit|watch|listen to|look at|go to|guarda|visita|ascolta|mira"
     r"|visiten|escucha|regardez|ecoutez|schaut|hort|besucht|confira|veja|assista)"
-    rf" (?:out )?(?:{_MY}) ",
+    rf" (?:out )?(?:{_MY})\b(?: (?:new |nuovo |nuevo |nouveau |neue[ns]? |novo )?(?:{_WORK})\b)?",
     "subscribe": r"\b(?:subscrib\w*|sub4sub|sub 4 sub|sub for sub|iscriviti|iscrivetevi|iscrivi"
     r"|suscribete|suscribanse|suscribirse|suscribir|abonnez|abonne toi|abonnes toi|abonniert"
     r"|abonnieren|abonniere|inscreva\w*|inscrevam|se inscreve\w*)\b"
@@ -107,33 +107,34 @@ HINTS: dict[str, _H] = {
     "like_bait": (("like", "thumbs", "give", "please", "pls", "plz", "share", "metti",
                    "lasciate", "dale", "likez", "laissez", "daumen", "deixe", "curtam", "curte"),
                   ()),
-    "money_offer": (("earn", "make", "making", "made", "work", "working", "get", "paid", "gift",
+    "money_offer": (("earn", "make", "making", "made", "work", "working", "paid", "gift",
                      "free", "passive", "soldi", "lavoro", "dinero", "trabajo", "argent", "geld",
                      "renda"),
                     ("guadagn", "gana", "gagne", "verdien", "ganh", "$", "€", "£")),
     "investment_scam": (("bitcoin", "btc", "forex", "binary", "trading", "guaranteed", "daily",
                          "weekly", "double", "investment", "account", "whatsapp"),
                         ("crypto",)),
-    "audience_selling": (("free", "more", "real", "cheap", "buy", "get", "gain", "views",
-                          "subscribers", "followers"),
-                         ("boost",)),
+    "audience_selling": (("views", "subscribers", "subs", "likes", "followers", "follower",
+                          "seguidores", "visualizzazioni", "iscritti"),
+                         ()),
     "gambling": (("casinos", "poker", "slot", "slots", "roulette", "blackjack", "jackpot",
                   "apuesta", "apuestas", "pari", "paris", "sportwetten", "aposta", "apostas",
-                  "bet365", "free", "bonus"),
+                  "bet365", "spins", "bonus"),
                  ("casino", "scommess")),
     "pharma": (("viagra", "cialis", "levitra", "pharmacy", "farmacia", "pharmacie", "apotheke",
-                "pill", "pills", "pillole", "pastillas", "weight", "lose", "adelgazar", "perdre",
-                "abnehmen", "emagrecer", "no", "senza", "sin"),
+                "pill", "pills", "pillole", "pastillas", "weight", "adelgazar", "poids",
+                "abnehmen", "emagrecer", "prescription", "ricetta", "receta"),
                ("dimagri",)),
     "adult": (("xxx", "naked", "hot", "dating", "webcam", "cam", "incontri", "citas", "rencontre",
                "rencontres", "single", "encontros"),
               ("sex", "porn", "nude", "escort")),
-    "phishing": (("verify", "your", "account", "confirm", "log", "login", "claim", "you", "hai",
-                  "has", "ganaste", "vous", "sie", "voce", "gewinnspiel", "congratulations"),
+    "phishing": (("verify", "account", "confirm", "log", "login", "claim", "won", "vinto",
+                  "ganado", "ganaste", "gagne", "gewonnen", "ganhou", "gewinnspiel",
+                  "congratulations"),
                  ()),
-    "seo_services": (("seo", "backlink", "backlinks", "web", "link", "rank", "guest", "cheap",
-                      "best", "discount", "coupon", "buy", "order", "compra", "achetez", "jetzt",
-                      "compre", "promo", "codice", "free"),
+    "seo_services": (("seo", "backlink", "backlinks", "design", "building", "rank", "guest",
+                      "cheap", "price", "prices", "discount", "coupon", "buy", "order", "compra",
+                      "achetez", "kaufen", "compre", "promo", "sconto", "shipping"),
                      ()),
 }  # fmt: skip
 _WORD = re.compile(r"\w+")
@@ -143,6 +144,10 @@ _COMPILED = tuple(
     (re.compile(pattern), frozenset(HINTS[name][0]), HINTS[name][1])
     for name, pattern in FAMILIES.items()
 )
+# Stems made of word characters are word prefixes (`subscrib`, `casino`): one
+# `startswith` over all of them per word finds the few words worth a look.
+_WORD_STEMS = tuple(sorted({s for _, stems in HINTS.values() for s in stems if s.isalnum()}))
+_SYMBOL_STEMS = tuple(sorted({s for _, stems in HINTS.values() for s in stems if not s.isalnum()}))
 
 
 def find_cues(normal_text: str) -> list[str | None]:
@@ -150,9 +155,12 @@ def find_cues(normal_text: str) -> list[str | None]:
     `normal_text` (a `normalise` result), or None."""
     found: list[str | None] = []
     words = set(_WORD.findall(normal_text))
+    stemmed = " ".join(w for w in words if w.startswith(_WORD_STEMS))
+    if any(symbol in normal_text for symbol in _SYMBOL_STEMS):
+        stemmed += " " + normal_text
     for pattern, hint_words, stems in _COMPILED:
         match = None
-        if not hint_words.isdisjoint(words) or any(stem in normal_text for stem in stems):
+        if not hint_words.isdisjoint(words) or (stemmed and any(stem in stemmed for stem in stems)):
             match = pattern.search(normal_text)
         found.append(match.group(0).strip() if match else None)
     return found

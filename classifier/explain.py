@@ -33,8 +33,12 @@ MIN_PUSH = 0.25
 _NOISE = MIN_PUSH / 4  # a text gets at most 4 parts (word, start, end, fragments): skip less
 _PUNCTUATION = string.punctuation + "¡¿«»“”‘’„…·•–—"
 _MARKERS = re.compile(rf"\b(?:{START}|{END})\b")
-# Pieces of a web address say nothing a "N links" reason does not say better.
-_URL_PIECES = frozenset(["http", "https", "www", "com", "net", "org", "html", "htm", "php", "amp"])
+# Words that a signal already says better: pieces of a web address ("N
+# links") and of the service's e-mail marker ("e-mail address in the text").
+_SAID_BY_SIGNALS = frozenset(
+    ["http", "https", "www", "com", "net", "org", "html", "htm", "php", "amp", "email", "hidden"]
+)
+_WORDS = re.compile(r"\w+")
 
 
 class Explainer:
@@ -62,19 +66,17 @@ class Explainer:
         self._add_units("chars", prepared, keys, pushes, phrases)
         # cue and structure columns are few: a small dense block is simplest
         tail = self.offsets["cues"]
-        dense = X[:, tail:].toarray() * self.coef[tail:]
+        dense = (X[:, tail:].toarray() * self.coef[tail:]).tolist()
         return [self._rank(p, phrases[i], dense[i]) for i, p in enumerate(prepared)]
 
     def _add_units(self, block_name, prepared, keys, pushes, phrases) -> None:
         """Adds each unit's push (an n-gram's, or a word's fragments') to `phrases`."""
         block = self.blocks[block_name]
-        doc_units = [block.units(p.normal) for p in prepared]
+        doc_units, unit_columns, sizes = block.batch_units(prepared)
         units = [u for du in doc_units for u in du]
         if not units:
             return
-        unit_doc = np.repeat(np.arange(len(prepared)), [len(du) for du in doc_units])
-        unit_columns = block.unit_columns(units)
-        sizes = np.array([len(c) for c in unit_columns])
+        unit_doc = np.repeat(np.arange(len(prepared)), list(map(len, doc_units)))
         entry_unit = np.repeat(np.arange(len(units)), sizes)
         columns = np.concatenate(unit_columns) if len(entry_unit) else entry_unit
         entry_key = unit_doc[entry_unit] * self.width + self.offsets[block_name] + columns
@@ -86,36 +88,47 @@ class Explainer:
         _, inverse, owners = np.unique(entry_key, return_inverse=True, return_counts=True)
         unit_push = np.bincount(entry_unit, entry_push / owners[inverse], minlength=len(units))
         is_words = block_name == "words"
-        for u in np.flatnonzero(np.abs(unit_push) >= _NOISE).tolist():
+        selected = np.flatnonzero(np.abs(unit_push) >= _NOISE)
+        # plain Python numbers: indexing numpy arrays one item at a time is slow
+        for u, doc_of, push in zip(
+            selected.tolist(),
+            unit_doc[selected].tolist(),
+            unit_push[selected].tolist(),
+            strict=True,
+        ):
             text = units[u]
             if is_words:
                 if "xx" in text:
                     text = _MARKERS.sub("", text).strip()
+            elif "/" in text or text.startswith("www."):
+                continue  # a link: "N links" says it, and its path is noise
             else:
                 text = text.strip(_PUNCTUATION)
             if text:
-                doc = phrases[unit_doc[u]]
-                doc[text] = doc.get(text, 0.0) + unit_push[u]
+                doc = phrases[doc_of]
+                doc[text] = doc.get(text, 0.0) + push
 
-    def _rank(self, p, phrases: dict[str, float], tail: np.ndarray) -> list[str]:
+    def _rank(self, p, phrases: dict[str, float], tail: list[float]) -> list[str]:
         """`tail`: this comment's pushes from the cue and structure columns."""
         for j, phrase in enumerate(p.cues):
             if phrase is not None:
-                phrases[phrase] = phrases.get(phrase, 0.0) + float(tail[j])
+                phrases[phrase] = phrases.get(phrase, 0.0) + tail[j]
 
         signals: list[tuple[float, str, None]] = []
         structure = self.offsets["structure"] - self.offsets["cues"]
-        for j, name in enumerate(FEATURE_NAMES):
-            push = float(tail[structure + j])
+        for j, push in enumerate(tail[structure:]):
             if push >= MIN_PUSH:
                 value = push / self.coef[self.offsets["structure"] + j]
-                signals.append((push, describe(name, value, self.structure_weight), None))
+                signals.append(
+                    (push, describe(FEATURE_NAMES[j], value, self.structure_weight), None)
+                )
 
-        candidates = [
-            (v, f'"{k}"', set(k.split()))
-            for k, v in phrases.items()
-            if v >= MIN_PUSH and not set(k.split()) <= _URL_PIECES
-        ]
+        candidates = []
+        for text, push in phrases.items():
+            if push >= MIN_PUSH:
+                words = set(_WORDS.findall(text))
+                if not words <= _SAID_BY_SIGNALS:
+                    candidates.append((push, f'"{text}"', words))
         chosen: list[str] = []
         quoted: list[set[str]] = []
         for _, text, words in sorted(candidates + signals, key=lambda c: -c[0]):

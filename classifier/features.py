@@ -31,9 +31,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from classifier.cues import FAMILY_NAMES, find_cues
+from classifier.links import find_links, link_spans
 from classifier.ngrams import HashedNgrams
 from classifier.normalize import normalise_counting, strip_html
-from classifier.structure import FEATURE_NAMES, StructureFeatures
+from classifier.structure import FEATURE_NAMES, StructureFeatures, measure
 
 # Chosen by leave-one-video-out runs on the YouTube Spam Collection
 # (bench/quality.py): cue phrases at full weight, structure signals damped so
@@ -44,7 +45,7 @@ DEFAULT_CONFIG: dict[str, object] = {
     "min_df": "auto",  # 1, or 2 above 20,000 comments (see training)
     "cue_weight": 1.0,
     "structure_weight": 0.3,
-    "C": 30.0,
+    "C": 10.0,  # 10-100 score alike; 10 trains fastest
 }
 
 
@@ -57,11 +58,13 @@ class Prepared(NamedTuple):
     url: str
     disguises: int  # look-alike letters, leetspeak words... undone in `normal`
     cues: tuple[str | None, ...]  # matched phrase per cue family, or None
+    links: tuple[str, ...]  # links written in `clean`
 
 
 def prepare_one(comment: Mapping[str, str]) -> Prepared:
     clean = strip_html(str(comment.get("content") or ""))
-    normal, disguises = normalise_counting(clean)
+    spans = link_spans(clean)
+    normal, disguises = normalise_counting(clean, spans)
     return Prepared(
         clean=clean,
         normal=normal,
@@ -69,6 +72,7 @@ def prepare_one(comment: Mapping[str, str]) -> Prepared:
         url=str(comment.get("url") or "").strip(),
         disguises=disguises,
         cues=tuple(find_cues(normal)),
+        links=tuple(find_links(clean, spans)),
     )
 
 
@@ -106,8 +110,9 @@ class PreparedStructure(StructureFeatures):
     """`StructureFeatures` reading `Prepared` rows."""
 
     def transform(self, X):  # noqa: N803
-        rows = [(p.clean, p.author, p.url, p.disguises) for p in X]
-        return sp.csr_matrix(super().transform(rows))
+        rows = [measure(p.clean, p.author, p.url, p.disguises, list(p.links)) for p in X]
+        values = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+        return sp.csr_matrix(values * self.scale)
 
     @property
     def n_features_out(self) -> int:
@@ -132,10 +137,16 @@ def build_pipeline(config: Mapping[str, object] | None = None, *, seed: int = 0)
             "structure": float(cfg["structure_weight"]),
         },
     )
-    # liblinear's dual solver: several times faster than the primal one here
-    # (far more columns than comments) for the same solution.
+    # liblinear's dual solver: about twice as fast as the primal one here (far
+    # more columns than comments) for the same solution; tol 1e-3 saves another
+    # fifth on 100,000 comments without changing the ranking (AUC to 5 digits).
     model = LogisticRegression(
-        C=float(cfg["C"]), solver="liblinear", dual=True, max_iter=1000, random_state=seed
+        C=float(cfg["C"]),
+        solver="liblinear",
+        dual=True,
+        tol=1e-3,
+        max_iter=1000,
+        random_state=seed,
     )
     return Pipeline([("prepare", CommentPreparer()), ("features", union), ("model", model)])
 

@@ -49,11 +49,12 @@ _HOST = re.compile(r"^(?:https?://)?(?:www\d?\.)?([^/?#:\s]+)", re.IGNORECASE)
 _REFERRAL = re.compile(r"[?&#](?:ref|aff|affiliate|friend|invite|r|via|promo|code)=", re.I)
 
 
-def find_links(text: str) -> list[str]:
-    """Every link written in plain sight, in order of appearance."""
-    if not _LINK_HINT.search(text):
-        return []
-    return [m.group(0).rstrip(".,;:!?)]}") for m in _URL.finditer(text)]
+def find_links(text: str, spans: list[tuple[int, int]] | None = None) -> list[str]:
+    """Every link written in plain sight, in order of appearance (`spans`:
+    `link_spans(text)` if already computed)."""
+    if spans is None:
+        spans = link_spans(text)
+    return [text[start:end].rstrip(".,;:!?)]}") for start, end in spans]
 
 
 def link_spans(text: str) -> list[tuple[int, int]]:

@@ -39,6 +39,10 @@ _CACHED_BATCH = 4096  # batches up to this size use the unit cache
 _CACHE_LIMIT = 100_000  # units remembered per block before the cache is reset
 
 
+def _pair(first: str, second: str) -> str:
+    return f"{first} {second}"
+
+
 class HashedNgrams(TransformerMixin, BaseEstimator):
     """Binary, unit-length n-gram vectors of the `normal` text of prepared
     comments (see `classifier.features.Prepared`).
@@ -95,10 +99,11 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
             hashed = self._hasher().transform([self._text(p.normal) for p in X]).tocsr()
             return normalize(self._compact(hashed))
         doc_units = [self.units(p.normal) for p in X]
-        self._recent = dict(zip((p.normal for p in X), doc_units, strict=True))
         columns = self.unit_columns([u for units in doc_units for u in units])
-        sizes = np.array([len(c) for c in columns], dtype=np.int64)
-        unit_doc = np.repeat(np.arange(len(X)), [len(u) for u in doc_units])
+        sizes = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
+        # the explainer asks again for the batch just scored: keep its answers
+        self._recent = (X, doc_units, columns, sizes)
+        unit_doc = np.repeat(np.arange(len(X)), list(map(len, doc_units)))
         rows = np.repeat(unit_doc, sizes)
         flat = np.concatenate(columns) if columns else np.empty(0, dtype=np.int64)
         matrix = sp.csr_matrix(
@@ -121,17 +126,27 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
     def units(self, normal: str) -> list[str]:
         """Distinct units of a normalised text: word n-grams for the word
         block, whitespace-separated words for the character block."""
-        recent = self.__dict__.get("_recent")
-        if recent is not None and normal in recent:
-            return recent[normal]  # the explainer asks again for the batch just scored
         if self.analyzer != "word":
             return list(dict.fromkeys(normal.split()))
-        tokens = _TOKEN.findall(self._text(normal))
+        tokens = [START, *_TOKEN.findall(normal), END]
         low, high = self.ngram_range
+        if (low, high) == (1, 2):  # the default, on the scoring hot path
+            return list(dict.fromkeys([*tokens, *map(_pair, tokens, tokens[1:])]))
         grams = []
         for n in range(low, high + 1):
             grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
         return list(dict.fromkeys(grams))
+
+    def batch_units(self, prepared):
+        """Each comment's units, the columns of all units in order, and how
+        many each has: the answer kept from `transform` for the same batch."""
+        recent = self.__dict__.get("_recent")
+        if recent is not None and recent[0] is prepared:
+            return recent[1:]
+        doc_units = [self.units(p.normal) for p in prepared]
+        columns = self.unit_columns([u for units in doc_units for u in units])
+        sizes = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
+        return doc_units, columns, sizes
 
     def unit_columns(self, units: list[str]) -> list[np.ndarray]:
         """The learned columns of each unit (one for an n-gram, several for a
@@ -141,7 +156,9 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
             return [cache[u] for u in units]
         except KeyError:
             pass
-        missing = [u for u in dict.fromkeys(units) if u not in cache]
+        # Work from a snapshot: another scoring thread may reset the cache.
+        known = {u: v for u in dict.fromkeys(units) if (v := cache.get(u)) is not None}
+        missing = [u for u in dict.fromkeys(units) if u not in known]
         if missing:
             if len(cache) + len(missing) > _CACHE_LIMIT:
                 cache.clear()
@@ -155,10 +172,15 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
             )
             hashed = hasher.transform(grams).tocsr()
             learned = self.compact(hashed.indices.astype(np.int64))
-            for i, unit in enumerate(missing):
-                cols = learned[hashed.indptr[i] : hashed.indptr[i + 1]]
-                cache[unit] = np.unique(cols[cols >= 0])
-        return [cache[u] for u in units]
+            # one split instead of a numpy call per unit: new words are the
+            # costly part of scoring a comment never seen before
+            keep = learned >= 0
+            owner = np.repeat(np.arange(len(missing)), np.diff(hashed.indptr))
+            counts = np.bincount(owner[keep], minlength=len(missing))
+            pieces = np.split(learned[keep], np.cumsum(counts)[:-1])
+            known.update(zip(missing, pieces, strict=True))
+            cache.update(zip(missing, pieces, strict=True))
+        return [known[u] for u in units]
 
     def compact(self, hash_columns: np.ndarray) -> np.ndarray:
         """Learned column of each hash column, -1 for those not learned."""

@@ -62,12 +62,14 @@ _SPACED_SEP = re.compile(r"[ .\-_*]")
 
 _REPEATS = re.compile(r"(\D)\1{2,}")  # `freeeee`, `!!!!!`; numbers keep their zeros
 _TAG = re.compile(r"<[^>]{0,500}>")
-_BR = re.compile(r"<\s*(br|/p|p)\s*/?\s*>", re.IGNORECASE)
+_BR = re.compile(r"<\s*/?\s*(br|p|div|li|tr|h\d)\b[^>]*>", re.IGNORECASE)
 _ANCHOR = re.compile(
     r"<a\b[^>]*?\bhref\s*=\s*[\"']?([^\"'\s>]+)[\"']?[^>]*>(.*?)</a\s*>",
     re.IGNORECASE | re.DOTALL,
 )
 _WORD = re.compile(r"\w+")
+# Combining marks (accents once NFD has split them off their letters).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def strip_html(text: str, *, keep_link_targets: bool = True) -> str:
@@ -88,7 +90,7 @@ def strip_html(text: str, *, keep_link_targets: bool = True) -> str:
 
         text = _ANCHOR.sub(anchor, text)
         text = _BR.sub("\n", text)
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub("", text)  # inline tags (<b>, <span>) sit inside words
     if "&" in text:
         text = html.unescape(text)
     return text.replace("\ufeff", "").strip()
@@ -96,9 +98,9 @@ def strip_html(text: str, *, keep_link_targets: bool = True) -> str:
 
 def _strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
-    if decomposed == text and text.isascii():
+    if decomposed == text:
         return text
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _COMBINING.sub("", decomposed)
 
 
 def _latin_share(text: str) -> float:
@@ -135,7 +137,7 @@ def _unconfuse(text: str) -> tuple[str, int]:
 
 
 def _unleet(text: str) -> tuple[str, int]:
-    if not _LEET_HINT.search(text):
+    if not any(c in text for c in "013457@$€|!") or not _LEET_HINT.search(text):
         return text, 0
     hits = 0
 
@@ -160,13 +162,16 @@ def _unspace(text: str) -> tuple[str, int]:
 def _undisguise_words(text: str) -> tuple[str, int]:
     text, leet = _unleet(text)
     text, spaced = _unspace(text)
-    return _REPEATS.sub(r"\1\1", text), leet + spaced
+    if _REPEATS.search(text):
+        text = _REPEATS.sub(r"\1\1", text)
+    return text, leet + spaced
 
 
-def _outside_links(text: str, rewrite) -> tuple[str, int]:
+def _outside_links(text: str, rewrite, spans=None) -> tuple[str, int]:
     """Apply `rewrite` to the text between links: a link's path is an id
     (`watch?v=9bZkp7q19f0`), not leetspeak, and must stay as written."""
-    spans = link_spans(text)
+    if spans is None:
+        spans = link_spans(text)
     if not spans:
         return rewrite(text)
     parts, hits, start = [], 0, 0
@@ -194,9 +199,14 @@ def _compatibility_letters(text: str, folded: str) -> int:
     )
 
 
-def normalise_counting(text: str) -> tuple[str, int]:
+def normalise_counting(text: str, link_spans_of_text=None) -> tuple[str, int]:
     """`normalise(text)` and how many disguises it undid (look-alike letters,
-    zero-width characters, leetspeak words, spaced-out words)."""
+    zero-width characters, leetspeak words, spaced-out words).
+
+    `link_spans_of_text` may pass `links.link_spans(text)` when the caller has
+    it already; it is used only for ASCII text, whose offsets casefolding keeps.
+    """
+    spans = link_spans_of_text if text.isascii() else None
     disguises = 0
     if not text.isascii():  # every Unicode trick is non-ASCII; most comments are not
         folded = unicodedata.normalize("NFKC", text)
@@ -206,7 +216,7 @@ def normalise_counting(text: str) -> tuple[str, int]:
         text, hits = _unconfuse(stripped)
         disguises += hits
         text = _strip_accents(text)
-    text, hits = _outside_links(text.casefold(), _undisguise_words)
+    text, hits = _outside_links(text.casefold(), _undisguise_words, spans)
     return " ".join(text.split()), disguises + hits
 
 

@@ -131,7 +131,12 @@ def _decision(model: SpamModel, X) -> np.ndarray:  # noqa: N803 (scikit-learn's 
 
 
 def _fit(pipeline, X, y, seed, folds, targets, bar) -> tuple[SpamModel, np.ndarray]:  # noqa: N803
-    """A model fitted on rows X, and its out-of-fold calibrated probabilities."""
+    """A model fitted on rows X, and its out-of-fold calibrated probabilities.
+
+    The fits run one after the other: liblinear's dual solver draws from the C
+    library's global random generator, so fits on parallel threads would no
+    longer be reproducible.
+    """
     estimator = pipeline.named_steps["model"]
     scores = np.zeros(len(y))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)

@@ -39,6 +39,18 @@ _SAID_BY_SIGNALS = frozenset(
     ["http", "https", "www", "com", "net", "org", "html", "htm", "php", "amp", "email", "hidden"]
 )
 _WORDS = re.compile(r"\w+")
+_LABEL_CACHE_LIMIT = 100_000  # labels remembered per block before the cache is reset
+
+
+def _label(block_name: str, unit: str) -> str:
+    """How a unit is quoted: a word n-gram without the start/end markers, a
+    word without its punctuation; "" for a unit never quoted (a link: "N
+    links" says it, and its path is noise)."""
+    if block_name == "words":
+        return _MARKERS.sub("", unit).strip() if "xx" in unit else unit
+    if "/" in unit or unit.startswith("www."):
+        return ""
+    return unit.strip(_PUNCTUATION)
 
 
 class Explainer:
@@ -55,6 +67,8 @@ class Explainer:
             self.offsets[name] = start
             start += transformer.n_features_out
         self.width = start
+        # units recur from comment to comment: clean each one's text only once
+        self._labels: dict[str, dict[str, str]] = {"words": {}, "chars": {}}
 
     def reasons(self, prepared: Sequence, X: sp.csr_matrix) -> list[list[str]]:  # noqa: N803
         n = len(prepared)
@@ -72,13 +86,12 @@ class Explainer:
     def _add_units(self, block_name, prepared, keys, pushes, phrases) -> None:
         """Adds each unit's push (an n-gram's, or a word's fragments') to `phrases`."""
         block = self.blocks[block_name]
-        doc_units, unit_columns, sizes = block.batch_units(prepared)
+        doc_units, columns, sizes = block.batch_units(prepared)
         units = [u for du in doc_units for u in du]
         if not units:
             return
         unit_doc = np.repeat(np.arange(len(prepared)), list(map(len, doc_units)))
         entry_unit = np.repeat(np.arange(len(units)), sizes)
-        columns = np.concatenate(unit_columns) if len(entry_unit) else entry_unit
         entry_key = unit_doc[entry_unit] * self.width + self.offsets[block_name] + columns
         if not len(keys) or not len(entry_key):
             return
@@ -87,7 +100,9 @@ class Explainer:
         # a column cut from several units of one comment is shared between them
         _, inverse, owners = np.unique(entry_key, return_inverse=True, return_counts=True)
         unit_push = np.bincount(entry_unit, entry_push / owners[inverse], minlength=len(units))
-        is_words = block_name == "words"
+        labels = self._labels[block_name]
+        if len(labels) > _LABEL_CACHE_LIMIT:
+            labels.clear()
         selected = np.flatnonzero(np.abs(unit_push) >= _NOISE)
         # plain Python numbers: indexing numpy arrays one item at a time is slow
         for u, doc_of, push in zip(
@@ -96,14 +111,10 @@ class Explainer:
             unit_push[selected].tolist(),
             strict=True,
         ):
-            text = units[u]
-            if is_words:
-                if "xx" in text:
-                    text = _MARKERS.sub("", text).strip()
-            elif "/" in text or text.startswith("www."):
-                continue  # a link: "N links" says it, and its path is noise
-            else:
-                text = text.strip(_PUNCTUATION)
+            unit = units[u]
+            text = labels.get(unit)
+            if text is None:
+                text = labels[unit] = _label(block_name, unit)
             if text:
                 doc = phrases[doc_of]
                 doc[text] = doc.get(text, 0.0) + push

@@ -60,6 +60,7 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
     def __getstate__(self):
         state = self.__dict__.copy()
         state.pop("_cache", None)
+        state.pop("_word_cache", None)
         state.pop("_recent", None)
         return state
 
@@ -92,20 +93,18 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
         columns, df = np.unique(hashed.indices, return_counts=True)
         self.columns_ = columns[df >= self.min_df].astype(np.int64)
         self.__dict__.pop("_cache", None)  # cached columns belong to the old fit
+        self.__dict__.pop("_word_cache", None)
         return hashed
 
     def transform(self, X):  # noqa: N803
         if len(X) > _CACHED_BATCH:
             hashed = self._hasher().transform([self._text(p.normal) for p in X]).tocsr()
             return normalize(self._compact(hashed))
-        doc_units = [self.units(p.normal) for p in X]
-        columns = self.unit_columns([u for units in doc_units for u in units])
-        sizes = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
+        doc_units, flat, sizes = self._batch(X)
         # the explainer asks again for the batch just scored: keep its answers
-        self._recent = (X, doc_units, columns, sizes)
+        self._recent = (X, doc_units, flat, sizes)
         unit_doc = np.repeat(np.arange(len(X)), list(map(len, doc_units)))
         rows = np.repeat(unit_doc, sizes)
-        flat = np.concatenate(columns) if columns else np.empty(0, dtype=np.int64)
         matrix = sp.csr_matrix(
             (np.ones(len(flat)), (rows, flat)), shape=(len(X), len(self.columns_))
         )
@@ -138,15 +137,39 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
         return list(dict.fromkeys(grams))
 
     def batch_units(self, prepared):
-        """Each comment's units, the columns of all units in order, and how
-        many each has: the answer kept from `transform` for the same batch."""
+        """Each comment's units, the columns of all units in order (one flat
+        array) and how many each unit has: the answer kept from `transform`
+        for the same batch."""
         recent = self.__dict__.get("_recent")
         if recent is not None and recent[0] is prepared:
             return recent[1:]
+        return self._batch(prepared)
+
+    def _batch(self, prepared):
         doc_units = [self.units(p.normal) for p in prepared]
-        columns = self.unit_columns([u for units in doc_units for u in units])
+        units = [u for du in doc_units for u in du]
+        if self.analyzer == "word":
+            columns = self.word_columns(units)
+            known = columns >= 0
+            return doc_units, columns[known], known.astype(np.int64)
+        columns = self.unit_columns(units)
         sizes = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
-        return doc_units, columns, sizes
+        flat = np.concatenate(columns) if columns else np.empty(0, dtype=np.int64)
+        return doc_units, flat, sizes
+
+    def word_columns(self, units: list[str]) -> np.ndarray:
+        """`unit_columns` for word n-grams, which have one column at most: that
+        column, or -1. Plain ints in one array spare a numpy object per unit."""
+        cache = self.__dict__.setdefault("_word_cache", {})
+        try:
+            return np.fromiter(map(cache.__getitem__, units), dtype=np.int64, count=len(units))
+        except KeyError:
+            pass
+        if len(cache) + len(units) > _CACHE_LIMIT:
+            cache.clear()
+        found = [int(c[0]) if len(c) else -1 for c in self.unit_columns(units)]
+        cache.update(zip(units, found, strict=True))
+        return np.asarray(found, dtype=np.int64)
 
     def unit_columns(self, units: list[str]) -> list[np.ndarray]:
         """The learned columns of each unit (one for an n-gram, several for a

@@ -35,7 +35,7 @@ def main():
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int, help="gunicorn workers [2 x cores + 1]")
+@click.option("--workers", default=None, type=int, help="gunicorn workers [cores + 1]")
 @click.option("--no-worker", is_flag=True, help="do not start a scoring worker")
 def serve(host, port, workers, no_worker):
     """Run the HTTP API under gunicorn, plus a scoring worker."""

@@ -29,8 +29,11 @@ import sys
 import time
 from pathlib import Path
 
-import redis
-from _common import (
+# bench/classifier.py would hide the classifier package: the repository first.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import redis  # noqa: E402
+from _common import (  # noqa: E402
     LOOPBACK,
     Server,
     free_port,
@@ -41,10 +44,10 @@ from _common import (
     vaglio_command,
 )
 
-from service import keys
-from service.comment_store import CommentStore
-from service.config import from_env
-from service.ingest import build_record, duplicate_fingerprint
+from service import keys  # noqa: E402
+from service.comment_store import CommentStore  # noqa: E402
+from service.config import from_env  # noqa: E402
+from service.ingest import build_record, duplicate_fingerprint  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "pipeline.json"
 WORDS = [

@@ -40,7 +40,11 @@ def card(r: redis.Redis, version: str) -> dict:
 
 
 def blob(r: redis.Redis, version: str) -> bytes:
-    raw = _binary(r).get(keys.model_artifact(version))
+    pool = _binary_pool(r)
+    try:
+        raw = redis.Redis(connection_pool=pool).get(keys.model_artifact(version))
+    finally:
+        pool.disconnect()  # a one-off read: leave no socket behind
     if raw is None:
         raise RegistryError(f"No model version {version!r}.")
     return raw
@@ -74,12 +78,8 @@ def listing(r: redis.Redis) -> list[dict]:
     return [{**card(r, v), "active": v == active} for v in versions(r)]
 
 
-def _binary(r: redis.Redis) -> redis.Redis:
-    """A client on the same pool that returns bytes (model blobs are binary)."""
+def _binary_pool(r: redis.Redis) -> redis.ConnectionPool:
+    """A pool to the same server whose replies are bytes (model blobs are binary)."""
     kwargs = dict(r.connection_pool.connection_kwargs)
     kwargs["decode_responses"] = False
-    return redis.Redis(
-        connection_pool=redis.ConnectionPool(
-            connection_class=r.connection_pool.connection_class, **kwargs
-        )
-    )
+    return redis.ConnectionPool(connection_class=r.connection_pool.connection_class, **kwargs)

@@ -43,30 +43,21 @@ def current_principal() -> tokens.Principal:
 
 def require(role: Role):
     """Decorator: the request must carry a token whose role covers ``role``."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def wrapper(*args, **kwargs):
-            principal = current_principal()
-            if not principal.can(role):
-                raise Forbidden(f"This needs the {role} role.")
-            g.principal = principal
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
+    return _requiring((role,), f"This needs the {role} role.")
 
 
 def require_any(*roles: Role):
     """Decorator: any of ``roles`` will do (e.g. a site reading its own comment)."""
+    return _requiring(roles, "This token's role may not do this.")
 
+
+def _requiring(roles: tuple[Role, ...], refusal: str):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             principal = current_principal()
             if not any(principal.can(role) for role in roles):
-                raise Forbidden("This token's role may not do this.")
+                raise Forbidden(refusal)
             g.principal = principal
             return view(*args, **kwargs)
 

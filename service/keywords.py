@@ -22,6 +22,11 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(fold(text)))
 
 
+def token_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each token of ``text`` (unfolded) with where it stands: for highlighting."""
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
 @lru_cache(maxsize=4096)
 def _keyword_tokens(keyword: str) -> tuple[str, ...]:
     return tokens(keyword)

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 
 from classifier.links import find_links
-from service.keywords import _TOKEN, fold
+from service.keywords import fold, token_spans
 from service.keywords import tokens as keyword_tokens
 
 LINK, KEYWORD, SIGNAL = "link", "keyword", "signal"
@@ -85,7 +85,8 @@ def _keyword_spans(text: str, groups) -> list[tuple[int, int, str]]:
     ]
     if not wanted:
         return []
-    folded = list(map(_fold, _TOKEN.findall(text)))
+    spans = token_spans(text)
+    folded = [_fold(word) for _, _, word in spans]
     present = set(folded)
     hits = []
     for phrase_tokens, kind in wanted:
@@ -101,5 +102,4 @@ def _keyword_spans(text: str, groups) -> list[tuple[int, int, str]]:
                 hits.append((i, i + n - 1, kind))
     if not hits:
         return []
-    bounds = [match.span() for match in _TOKEN.finditer(text)]
-    return [(bounds[first][0], bounds[last][1], kind) for first, last, kind in hits]
+    return [(spans[first][0], spans[last][1], kind) for first, last, kind in hits]

@@ -41,13 +41,27 @@ FAMILIES: dict[str, str] = {
     "self_promotion": rf"\b(?:{_MY}) (?:new |nuovo |nuevo |nouveau |neue[ns]? |novo )?(?:{_WORK})\b"
     r"|\b(?:check out|check|visit|watch|listen to|look at|go to|guarda|visita|ascolta|mira"
     r"|visiten|escucha|regardez|ecoutez|schaut|hort|besucht|confira|veja|assista)"
-    rf" (?:out )?(?:{_MY})\b(?: (?:new |nuovo |nuevo |nouveau |neue[ns]? |novo )?(?:{_WORK})\b)?",
-    "subscribe": r"\b(?:subscrib\w*|sub4sub|sub 4 sub|sub for sub|iscriviti|iscrivetevi|iscrivi"
-    r"|suscribete|suscribanse|suscribirse|suscribir|abonnez|abonne toi|abonnes toi|abonniert"
+    rf" (?:out )?(?:{_MY})\b(?: (?:new |nuovo |nuevo |nouveau |neue[ns]? |novo )?(?:{_WORK})\b)?"
+    # ...and without a possessive: "i just made a gaming channel", "ho aperto un canale"
+    rf"|\b(?:i|we) (?:just |recently )?(?:made|started|created|opened|launched)"
+    rf" (?:a|an) (?:new |little |small )?(?:\w+ )?(?:{_WORK})\b"
+    r"|\b(?:ho|abbiamo) (?:appena )?(?:aperto|creato|fatto|lanciato) un (?:nuovo )?(?:\w+ )?"
+    r"(?:canale|blog|sito|podcast)\b"
+    r"|\b(?:hice|cree|abri|tengo|hicimos|creamos) un (?:nuevo )?(?:canal|blog|podcast)\b"
+    r"|\bj.?ai (?:cree|lance|ouvert|fait) (?:une|un|ma|mon) (?:nouvelle |nouveau )?"
+    r"(?:chaine|blog|site|podcast)\b"
+    r"|\b(?:ich habe|wir haben) (?:einen|meinen|unseren) (?:neuen )?(?:kanal|blog|podcast)\b"
+    r"|\b(?:criei|abri|fiz|tenho|criamos) um (?:novo )?(?:canal|blog|site|podcast)\b",
+    # the request ("subscribe", "suscribe", "sucscribe"), not the noun: "14
+    # million subscribers" is how fans talk about a channel
+    "subscribe": r"\b(?:su[bcs]{1,4}ri?b(?:e|ed|es|ing)|sub4sub|sub 4 sub|sub for sub"
+    r"|sub (?:to |2 )?(?:me|us|my)|iscriviti|iscrivetevi|iscrivi|suscribete|suscribanse"
+    r"|suscribirse|suscribir|abonnez|abonne toi|abonnes toi|abonniert"
     r"|abonnieren|abonniere|inscreva\w*|inscrevam|se inscreve\w*)\b"
     r"|\b(?:follow me|follow us|seguimi|seguitemi|sigueme|siganme|suivez moi|suis moi"
     r"|folgt mir|folge mir|me siga|sigam)\b",
-    "call_to_action": r"\b(?:check (?:it |this |that )?out|check this|click (?:here|the link|on)"
+    "call_to_action": r"\b(?:check (?:it |this |that |me |us )?out|check this"
+    r"|click (?:here|the link|on)"
     r"|clicca|cliccate|haz clic|hace clic|pincha|cliquez|klick\w* hier|clique aqui|acesse"
     r"|visit (?:my|our|this|the|www)|go to (?:my|www|http)|search for|cerca su|busca en"
     r"|link in (?:my|bio)|link (?:below|above))\b",
@@ -96,11 +110,16 @@ _H = tuple[tuple[str, ...], tuple[str, ...]]
 HINTS: dict[str, _H] = {
     "self_promotion": (("my", "our", "mio", "mia", "miei", "nostro", "nostra", "mi", "mis",
                         "nuestro", "nuestra", "mon", "ma", "mes", "notre", "mein", "meine",
-                        "meinen", "meinem", "unser", "unsere", "meu", "minha", "nosso", "nossa"),
+                        "meinen", "meinem", "unser", "unsere", "meu", "minha", "nosso", "nossa",
+                        # verbs of "i made a channel"
+                        "made", "started", "created", "opened", "launched",
+                        "aperto", "creato", "fatto", "lanciato", "hice", "cree", "abri", "tengo",
+                        "hicimos", "creamos", "lance", "ouvert", "fait", "habe", "haben", "criei",
+                        "fiz", "tenho", "criamos"),
                        ()),
     "subscribe": (("sub", "follow", "seguimi", "seguitemi", "sigueme", "siganme", "suivez",
                    "suis", "folgt", "folge", "siga", "sigam"),
-                  ("subscrib", "sub4sub", "iscriv", "suscrib", "abonn", "inscre")),
+                  ("sub", "suc", "sus", "iscriv", "abonn", "inscre")),
     "call_to_action": (("check", "click", "clicca", "cliccate", "clic", "pincha", "cliquez",
                         "clique", "acesse", "visit", "go", "search", "cerca", "busca", "link"),
                        ("klick",)),

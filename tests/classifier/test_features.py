@@ -58,6 +58,12 @@ def test_structure_signals():
         ("Your account has been suspended, verify your account", "phishing"),
         ("Best SEO services, guest posts", "seo_services"),
         ("Klicken Sie hier: jetzt kaufen", "seo_services"),
+        ("I just made a gaming channel, unique right?", "self_promotion"),
+        ("Ho appena aperto un canale di cucina", "self_promotion"),
+        ("J'ai créé une chaîne de musique", "self_promotion"),
+        ("Sucscribe to me!", "subscribe"),
+        ("sub me if you like the song", "subscribe"),
+        ("Check me out! I rap", "call_to_action"),
     ],
 )
 def test_cue_families(text, family):
@@ -66,8 +72,16 @@ def test_cue_families(text, family):
 
 
 def test_cues_quiet_on_ordinary_comments():
-    for text in ["Great article, thanks!", "Non sono d'accordo con l'autore", "Tolles Video"]:
-        assert find_cues(normalise(text)) == [None] * len(FAMILY_NAMES)
+    for text in [
+        "Great article, thanks!",
+        "Non sono d'accordo con l'autore",
+        "Tolles Video",
+        # talk about a channel is not a request to subscribe to one
+        "So close to 14,000,000 subscribers, come up with another hit",
+        "I have a song stuck in my head",
+        "Is there a subscription to the print edition?",
+    ]:
+        assert find_cues(normalise(text)) == [None] * len(FAMILY_NAMES), text
 
 
 def test_cue_hints_never_hide_a_match(youtube):
@@ -84,6 +98,8 @@ def test_cue_hints_never_hide_a_match(youtube):
         "sie haben gewonnen, vous avez gagné, você ganhou, has ganado, hai vinto",
         "compre já con codice sconto",
         "make $500 a day, € 300/week",
+        "sucscribe, suscribe, sub 2 me, check us out",
+        "we just launched a new app, criei um canal, ich habe einen neuen kanal",
     ]
     for text in [e.text for e in youtube] + phrases:
         normal = normalise(text)

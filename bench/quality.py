@@ -8,7 +8,8 @@ thresholds the model chose on its own out-of-fold training scores. Printed
 beside it: a plain TF-IDF (word 1-2 + char 2-5 grams) logistic regression
 given the very same calibration and threshold procedure, our model without
 its spam-phrase families (to show what they add), and our model with the
-starter corpus added to each training set (how the product trains). Then the
+starter corpus added to each training set, weighted as a retrain weighs it
+(`classifier.corpus.starter_weight`: how the product trains). Then the
 starter-corpus-only model scored on all four files.
 
 "oracle hold" is the hold rate that thresholds chosen on the test file itself
@@ -36,6 +37,7 @@ from sklearn.pipeline import make_union
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classifier.calibration import choose_thresholds, fit_platt  # noqa: E402
+from classifier.corpus import starter_weight  # noqa: E402
 from classifier.data import dedupe, load_examples  # noqa: E402
 from classifier.evaluation import evaluate, metrics  # noqa: E402
 from classifier.training import train  # noqa: E402
@@ -147,7 +149,12 @@ def main(argv=None) -> int:
             leave_one_file_out(
                 youtube,
                 "vaglio + starter corpus in training",
-                lambda ex: train([*ex, *corpus], holdout=0, progress=False),
+                lambda ex: train(
+                    [*ex, *corpus],
+                    holdout=0,
+                    progress=False,
+                    source_weights={"starter": starter_weight(len(ex))},
+                ),
             )
         )
     print_table(results)

@@ -26,6 +26,7 @@ from classifier.data import HAM, SPAM, Example
 
 LANGS = ("it", "en", "es", "fr", "de", "pt")
 SOURCE = "starter"
+HALF_WEIGHT_AT = 200  # a site's own labelled comments at which a starter comment counts half
 _LABELS = {"spam": SPAM, "ham": HAM}
 
 
@@ -76,3 +77,15 @@ def load_starter_corpus() -> list[Example]:
         )
         for row in _read_rows()
     ]
+
+
+def starter_weight(own_examples: int) -> float:
+    """How much one starter comment counts in training next to one of the
+    site's own labelled comments: fully on a fresh install, then less as the
+    site's labels grow (half at 200, a sixth at 1,000). A site's labels say what
+    *it* gets; the corpus only what sites get in general, and its phrasing
+    (news-site Italian, say) can outvote what the site's readers really write.
+    `bench/quality.py` measures the effect."""
+    if own_examples < 0:
+        raise ValueError("own_examples must be >= 0")
+    return 1.0 / (1.0 + own_examples / HALF_WEIGHT_AT)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import platform
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -64,13 +64,20 @@ def train(
     config: dict[str, Any] | None = None,
     max_spam_in_approved: float = MAX_SPAM_IN_APPROVED,
     max_ham_blocked: float = MAX_HAM_BLOCKED,
+    source_weights: Mapping[str, float] | None = None,
 ) -> SpamModel:
     """Train a model; `progress=None` shows a bar on stderr, False is silent.
 
     The two `max_*` arguments are the targets the thresholds are chosen for.
+    `source_weights` (e.g. `{"starter": 0.2}`) makes each example of a source
+    count that much in the fit (others count 1); calibration and thresholds
+    still treat every comment alike.
     """
     if not 0 <= holdout < 1:
         raise ValueError("holdout must be in [0, 1)")
+    source_weights = dict(source_weights or {})
+    if any(not 0 < w <= 1e6 for w in source_weights.values()):
+        raise ValueError("source weights must be positive")
     examples = list(examples)
     cfg = {**DEFAULT_CONFIG, **(config or {})}
     targets = {"max_spam_in_approved": max_spam_in_approved, "max_ham_blocked": max_ham_blocked}
@@ -90,6 +97,7 @@ def train(
         kept, stats = dedupe_positions(keys, [e.label for e in examples])
         unique = [examples[i] for i in kept]
         y = np.array([e.label for e in unique], dtype=np.int64)
+        w = np.array([source_weights.get(e.source, 1.0) for e in unique])
         n_spam = int(y.sum())
         if min(n_spam, len(y) - n_spam) < MIN_PER_CLASS:
             raise TrainingError(
@@ -110,14 +118,17 @@ def train(
             fit_rows, held_rows = train_test_split(
                 rows, test_size=holdout, stratify=y, random_state=seed
             )
-            trial, _ = _fit(pipeline, X[fit_rows], y[fit_rows], seed, folds, targets, bar)
+            trial, _ = _fit(
+                pipeline, X[fit_rows], y[fit_rows], w[fit_rows], seed, folds, targets, bar
+            )
             held = trial.calibration(_decision(trial, X[held_rows]))
             holdout_metrics = metrics(held, y[held_rows], trial.thresholds)
-        model, oof = _fit(pipeline, X, y, seed, folds, targets, bar)
+        model, oof = _fit(pipeline, X, y, w, seed, folds, targets, bar)
         bar.update()
 
     oof_metrics = metrics(oof, y, model.thresholds)
     model.card = _card(unique, keys, kept, stats, cfg, seed, model, folds, targets)
+    model.card["data"]["source_weights"] = source_weights
     model.card["metrics"] = {
         "holdout": holdout_metrics,
         "holdout_share": holdout,
@@ -130,8 +141,9 @@ def _decision(model: SpamModel, X) -> np.ndarray:  # noqa: N803 (scikit-learn's 
     return model.pipeline.named_steps["model"].decision_function(X)
 
 
-def _fit(pipeline, X, y, seed, folds, targets, bar) -> tuple[SpamModel, np.ndarray]:  # noqa: N803
-    """A model fitted on rows X, and its out-of-fold calibrated probabilities.
+def _fit(pipeline, X, y, w, seed, folds, targets, bar) -> tuple[SpamModel, np.ndarray]:  # noqa: N803
+    """A model fitted on rows X (example weights w), and its out-of-fold
+    calibrated probabilities.
 
     The fits run one after the other: liblinear's dual solver draws from the C
     library's global random generator, so fits on parallel threads would no
@@ -141,7 +153,7 @@ def _fit(pipeline, X, y, seed, folds, targets, bar) -> tuple[SpamModel, np.ndarr
     scores = np.zeros(len(y))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for fit_rows, score_rows in splitter.split(X, y):
-        fold_model = clone(estimator).fit(X[fit_rows], y[fit_rows])
+        fold_model = clone(estimator).fit(X[fit_rows], y[fit_rows], sample_weight=w[fit_rows])
         scores[score_rows] = fold_model.decision_function(X[score_rows])
         bar.update()
     calibration = fit_platt(scores, y)
@@ -151,7 +163,7 @@ def _fit(pipeline, X, y, seed, folds, targets, bar) -> tuple[SpamModel, np.ndarr
     # the feature steps are shared: already fitted, label-free (see module doc)
     fitted.steps[0] = pipeline.steps[0]
     fitted.steps[1] = pipeline.steps[1]
-    fitted.named_steps["model"].fit(X, y)
+    fitted.named_steps["model"].fit(X, y, sample_weight=w)
     bar.update()
     return SpamModel(fitted, calibration, thresholds), oof
 

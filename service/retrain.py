@@ -86,7 +86,7 @@ def run(
     on_step("assembling training data")
     data = training_data.assemble(r, list(data_files))
     on_step(f"training on {data.describe()}")
-    candidate = train(data.train, seed=0, progress=progress)
+    candidate = train(data.train, seed=0, progress=progress, source_weights=data.source_weights)
     active_version = registry.active_version(r)
     active = loads(registry.blob(r, active_version)) if active_version else None
 

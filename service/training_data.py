@@ -4,7 +4,9 @@ Sources: the starter corpus, operator data files, and moderators' labels; a
 moderator's label overrides the same text (normalised) from any other source.
 The evaluation set is the newest share of moderator labels (what the site sees
 now) plus a fixed share of everything else, chosen by a hash of the text so the
-same comment lands on the same side in every retrain.
+same comment lands on the same side in every retrain. Starter comments count
+less in the fit as the site's own labelled comments grow
+(`classifier.corpus.starter_weight`).
 """
 
 import hashlib
@@ -25,12 +27,14 @@ class TrainingSet:
     train: list[Example]
     evaluation: list[Example]
     counts: dict  # per source: examples used
+    source_weights: dict  # per source: how much one example counts in the fit (default 1)
 
     def describe(self) -> str:
         parts = [f"{source} {n}" for source, n in sorted(self.counts.items())]
+        weights = [f"{source} x{w:.2f}" for source, w in sorted(self.source_weights.items())]
         return (
             f"{len(self.train)} training and {len(self.evaluation)} evaluation examples "
-            f"({', '.join(parts)})"
+            f"({', '.join(parts)}; weighted {', '.join(weights)})"
         )
 
 
@@ -53,7 +57,7 @@ def moderator_examples(r: redis.Redis) -> list[Example]:
 
 
 def assemble(r: redis.Redis, data_files: list[str] = ()) -> TrainingSet:
-    from classifier.corpus import load_starter_corpus
+    from classifier.corpus import SOURCE, load_starter_corpus, starter_weight
 
     moderated = dedupe(moderator_examples(r)[::-1])[::-1]  # the latest label of a text wins
     overridden = {dedupe_key(example.text) for example in moderated}
@@ -67,7 +71,9 @@ def assemble(r: redis.Redis, data_files: list[str] = ()) -> TrainingSet:
     counts: dict[str, int] = {}
     for example in moderated + others:
         counts[example.source] = counts.get(example.source, 0) + 1
-    return TrainingSet(train_rest + train_mod, eval_rest + eval_mod, counts)
+    train = train_rest + train_mod
+    own = sum(1 for example in train if example.source != SOURCE)
+    return TrainingSet(train, eval_rest + eval_mod, counts, {SOURCE: starter_weight(own)})
 
 
 def starter_training_examples() -> list[Example]:

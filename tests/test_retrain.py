@@ -91,7 +91,7 @@ def test_the_guard_refuses_a_worse_model_force_overrides_rollback_restores(
             Example(e.text, label, e.author, e.url, e.source, e.group)
             for e, label in zip(data.train, labels, strict=True)
         ]
-        return training_data.TrainingSet(noisy, data.evaluation, data.counts)
+        return training_data.TrainingSet(noisy, data.evaluation, data.counts, data.source_weights)
 
     monkeypatch.setattr(training_data, "assemble", shuffled)
     from service.cli import main
@@ -153,3 +153,22 @@ def test_activation_under_load_loses_nothing_and_never_mixes_versions(
     assert all(len(versions) == 1 for versions in batches), "a batch mixed model versions"
     used = set().union(*batches)
     assert used == {model_version, newer}
+
+
+def test_starter_comments_count_less_as_the_sites_own_labels_grow(r, tmp_path):
+    from classifier.corpus import starter_weight
+
+    fresh = training_data.assemble(r)
+    assert fresh.source_weights == {"starter": 1.0}, "no labels of its own: the corpus counts fully"
+
+    rows = ["text,label"] + [
+        f"site comment number {n},{'spam' if n % 3 else 'ham'}" for n in range(300)
+    ]
+    data_file = tmp_path / "site.csv"
+    data_file.write_text("\n".join(rows) + "\n")
+    grown = training_data.assemble(r, [str(data_file)])
+    own = sum(1 for e in grown.train if e.source != "starter")
+    assert 200 < own < 300, "the evaluation share of the file is not counted"
+    assert grown.source_weights == {"starter": starter_weight(own)}
+    assert grown.source_weights["starter"] < 0.5
+    assert "starter x0." in grown.describe()

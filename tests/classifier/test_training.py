@@ -74,3 +74,25 @@ def test_platt_is_monotone_and_calibrated():
     assert platt.slope == pytest.approx(2, rel=0.15)
     p = platt(np.sort(scores))
     assert np.all(np.diff(p) >= 0)
+
+
+def test_source_weights_scale_what_a_source_teaches(youtube):
+    from classifier.corpus import HALF_WEIGHT_AT, load_starter_corpus, starter_weight
+
+    starter = load_starter_corpus()
+    data = [*youtube, *starter]
+    plain = train(data, holdout=0, progress=False)
+    ones = train(data, holdout=0, progress=False, source_weights={"starter": 1.0})
+    light = train(data, holdout=0, progress=False, source_weights={"starter": 0.05})
+    # written for the starter corpus, nothing like the YouTube comments
+    casino = [e.as_comment() for e in starter if e.label == 1 and e.group == "it"][:200]
+    assert ones.probabilities(casino).tolist() == plain.probabilities(casino).tolist()
+    assert light.probabilities(casino).mean() < plain.probabilities(casino).mean() - 0.03
+    assert light.card["data"]["source_weights"] == {"starter": 0.05}
+    assert plain.card["data"]["source_weights"] == {}
+
+    assert starter_weight(0) == 1.0
+    assert starter_weight(HALF_WEIGHT_AT) == 0.5
+    assert starter_weight(1000) < starter_weight(999) < 1
+    with pytest.raises(ValueError, match="positive"):
+        train(data, progress=False, source_weights={"starter": 0})

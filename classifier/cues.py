@@ -159,27 +159,68 @@ HINTS: dict[str, _H] = {
 _WORD = re.compile(r"\w+")
 
 FAMILY_NAMES = tuple(FAMILIES)
-_COMPILED = tuple(
-    (re.compile(pattern), frozenset(HINTS[name][0]), HINTS[name][1])
-    for name, pattern in FAMILIES.items()
-)
+_PATTERNS = tuple(re.compile(FAMILIES[name]) for name in FAMILY_NAMES)
+_HINT_STEMS = tuple(HINTS[name][1] for name in FAMILY_NAMES)
+# hint word -> the families (positions in `FAMILY_NAMES`) it is a hint of
+_WORD_FAMILIES: dict[str, frozenset[int]] = {
+    word: frozenset(i for i, name in enumerate(FAMILY_NAMES) if word in HINTS[name][0])
+    for words, _ in HINTS.values()
+    for word in words
+}
 # Stems made of word characters are word prefixes (`subscrib`, `casino`): one
 # `startswith` over all of them per word finds the few words worth a look.
 _WORD_STEMS = tuple(sorted({s for _, stems in HINTS.values() for s in stems if s.isalnum()}))
 _SYMBOL_STEMS = tuple(sorted({s for _, stems in HINTS.values() for s in stems if not s.isalnum()}))
 
 
+# Whitespace-separated pieces of text recur from comment to comment: the
+# families each one hints at are worked out once and remembered.
+_PIECE_HINTS: dict[str, frozenset[int]] = {}
+_PIECE_LIMIT = 100_000  # pieces remembered before the memory is reset
+
+
+def _piece_hints(piece: str) -> frozenset[int]:
+    """The families (positions in `FAMILY_NAMES`) hinted at by the words of one
+    whitespace-separated piece of text."""
+    hinted = set()
+    for word in _WORD.findall(piece):
+        hinted |= _WORD_FAMILIES.get(word, frozenset())
+        if word.startswith(_WORD_STEMS):
+            hinted.update(
+                i for i, stems in enumerate(_HINT_STEMS) if any(stem in word for stem in stems)
+            )
+    return frozenset(hinted)
+
+
+def _hinted(pieces: list[str]) -> set[int]:
+    """The families hinted at by any of `pieces`."""
+    try:
+        return set().union(*map(_PIECE_HINTS.__getitem__, pieces))
+    except KeyError:
+        pass
+    if len(_PIECE_HINTS) > _PIECE_LIMIT:
+        _PIECE_HINTS.clear()
+    hinted = set()
+    for piece in pieces:
+        families = _PIECE_HINTS.get(piece)
+        if families is None:
+            families = _PIECE_HINTS[piece] = _piece_hints(piece)
+        hinted |= families
+    return hinted
+
+
 def find_cues(normal_text: str) -> list[str | None]:
     """For each family in `FAMILY_NAMES` order, the first matching phrase of
     `normal_text` (a `normalise` result), or None."""
-    found: list[str | None] = []
-    words = set(_WORD.findall(normal_text))
-    stemmed = " ".join(w for w in words if w.startswith(_WORD_STEMS))
+    hinted = _hinted(normal_text.split())
     if any(symbol in normal_text for symbol in _SYMBOL_STEMS):
-        stemmed += " " + normal_text
-    for pattern, hint_words, stems in _COMPILED:
-        match = None
-        if not hint_words.isdisjoint(words) or (stemmed and any(stem in stemmed for stem in stems)):
-            match = pattern.search(normal_text)
-        found.append(match.group(0).strip() if match else None)
+        # a currency sign need not start a word: look for every stem anywhere
+        hinted.update(
+            i for i, stems in enumerate(_HINT_STEMS) if any(stem in normal_text for stem in stems)
+        )
+    found: list[str | None] = [None] * len(FAMILY_NAMES)
+    for i in hinted:
+        match = _PATTERNS[i].search(normal_text)
+        if match:
+            found[i] = match.group(0).strip()
     return found

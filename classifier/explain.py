@@ -59,7 +59,10 @@ class Explainer:
     def __init__(self, pipeline, slope: float) -> None:
         features = pipeline.named_steps["features"]
         self.blocks = dict(features.transformer_list)
-        self.structure_weight = (features.transformer_weights or {}).get("structure", 1.0)
+        weights = features.transformer_weights or {}
+        # as `union_transform` applies them: a block without a weight is unscaled
+        self.weights = {name: weights.get(name) for name in self.blocks}
+        self.structure_weight = weights.get("structure", 1.0)
         # a negative calibration slope would flip which way is "toward spam"
         self.coef = pipeline.named_steps["model"].coef_.ravel() * (1.0 if slope >= 0 else -1.0)
         self.offsets, start = {}, 0
@@ -71,68 +74,87 @@ class Explainer:
         self._labels: dict[str, dict[str, str]] = {"words": {}, "chars": {}}
 
     def reasons(self, prepared: Sequence, X: sp.csr_matrix) -> list[list[str]]:  # noqa: N803
+        """`X`: the feature matrix of `prepared`, as `union_transform` made it
+        (the n-gram blocks' own encoding of the batch gives their pushes)."""
         n = len(prepared)
-        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(X.indptr))
-        keys = rows * self.width + X.indices  # sorted: CSR rows, sorted columns
-        pushes = X.data * self.coef[X.indices]
         phrases: list[dict[str, float]] = [{} for _ in range(n)]
-        self._add_units("words", prepared, keys, pushes, phrases)
-        self._add_units("chars", prepared, keys, pushes, phrases)
-        # cue and structure columns are few: a small dense block is simplest
-        tail = self.offsets["cues"]
-        dense = (X[:, tail:].toarray() * self.coef[tail:]).tolist()
-        return [self._rank(p, phrases[i], dense[i]) for i, p in enumerate(prepared)]
+        self._add_units("words", prepared, phrases)
+        self._add_units("chars", prepared, phrases)
+        tail = self._tail_pushes(X)
+        structure = self.offsets["structure"] - self.offsets["cues"]
+        cue_pushes = tail[:, :structure].tolist()
+        signals = self._signals(tail[:, structure:])
+        return [
+            self._rank(p.cues, cue_pushes[i], phrases[i], signals[i])
+            for i, p in enumerate(prepared)
+        ]
 
-    def _add_units(self, block_name, prepared, keys, pushes, phrases) -> None:
+    def _tail_pushes(self, X: sp.csr_matrix) -> np.ndarray:  # noqa: N803
+        """The pushes of the cue and structure columns, the last of `X`: they
+        are few, so a small dense (comments x columns) block is simplest."""
+        start = self.offsets["cues"]
+        in_tail = X.indices >= start
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))[in_tail]
+        values = np.zeros((X.shape[0], self.width - start))
+        values[rows, X.indices[in_tail] - start] = X.data[in_tail]
+        return values * self.coef[start:]
+
+    def _add_units(self, block_name, prepared, phrases) -> None:
         """Adds each unit's push (an n-gram's, or a word's fragments') to `phrases`."""
-        block = self.blocks[block_name]
-        doc_units, columns, sizes = block.batch_units(prepared)
-        units = [u for du in doc_units for u in du]
-        if not units:
+        batch = self.blocks[block_name].batch_units(prepared)
+        if not len(batch.columns):
             return
-        unit_doc = np.repeat(np.arange(len(prepared)), list(map(len, doc_units)))
-        entry_unit = np.repeat(np.arange(len(units)), sizes)
-        entry_key = unit_doc[entry_unit] * self.width + self.offsets[block_name] + columns
-        if not len(keys) or not len(entry_key):
-            return
-        position = np.minimum(np.searchsorted(keys, entry_key), len(keys) - 1)
-        entry_push = np.where(keys[position] == entry_key, pushes[position], 0.0)
+        # a column's value in the feature matrix, times its weight in the model
+        values = batch.matrix.data[batch.cells]
+        weight = self.weights[block_name]
+        if weight is not None:
+            values = values * weight
+        entry_push = values * self.coef[self.offsets[block_name] + batch.columns]
+        entry_unit = np.repeat(np.arange(len(batch.units)), batch.sizes)
         # a column cut from several units of one comment is shared between them
-        _, inverse, owners = np.unique(entry_key, return_inverse=True, return_counts=True)
-        unit_push = np.bincount(entry_unit, entry_push / owners[inverse], minlength=len(units))
+        unit_push = np.bincount(entry_unit, entry_push / batch.sharers, minlength=len(batch.units))
         labels = self._labels[block_name]
         if len(labels) > _LABEL_CACHE_LIMIT:
             labels.clear()
         selected = np.flatnonzero(np.abs(unit_push) >= _NOISE)
-        # plain Python numbers: indexing numpy arrays one item at a time is slow
-        for u, doc_of, push in zip(
-            selected.tolist(),
-            unit_doc[selected].tolist(),
-            unit_push[selected].tolist(),
-            strict=True,
+        # plain Python values: indexing numpy arrays one item at a time is slow
+        units = [batch.units[u] for u in selected.tolist()]
+        texts = list(map(labels.get, units))
+        if None in texts:
+            texts = [
+                text if text is not None else labels.setdefault(unit, _label(block_name, unit))
+                for unit, text in zip(units, texts, strict=True)
+            ]
+        for text, doc_of, push in zip(
+            texts, batch.unit_doc[selected].tolist(), unit_push[selected].tolist(), strict=True
         ):
-            unit = units[u]
-            text = labels.get(unit)
-            if text is None:
-                text = labels[unit] = _label(block_name, unit)
             if text:
                 doc = phrases[doc_of]
                 doc[text] = doc.get(text, 0.0) + push
 
-    def _rank(self, p, phrases: dict[str, float], tail: list[float]) -> list[str]:
-        """`tail`: this comment's pushes from the cue and structure columns."""
-        for j, phrase in enumerate(p.cues):
-            if phrase is not None:
-                phrases[phrase] = phrases.get(phrase, 0.0) + tail[j]
+    def _signals(self, pushes: np.ndarray) -> list[list[tuple[float, str, None]]]:
+        """Per comment, the structure signals that pushed toward spam enough to
+        be a reason, in `FEATURE_NAMES` order: (push, sentence, None)."""
+        found: list[list[tuple[float, str, None]]] = [[] for _ in range(len(pushes))]
+        rows, columns = np.nonzero(pushes >= MIN_PUSH)
+        coef = self.coef[self.offsets["structure"] :].tolist()
+        for i, j, push in zip(
+            rows.tolist(), columns.tolist(), pushes[rows, columns].tolist(), strict=True
+        ):
+            value = push / coef[j]
+            found[i].append((push, describe(FEATURE_NAMES[j], value, self.structure_weight), None))
+        return found
 
-        signals: list[tuple[float, str, None]] = []
-        structure = self.offsets["structure"] - self.offsets["cues"]
-        for j, push in enumerate(tail[structure:]):
-            if push >= MIN_PUSH:
-                value = push / self.coef[self.offsets["structure"] + j]
-                signals.append(
-                    (push, describe(FEATURE_NAMES[j], value, self.structure_weight), None)
-                )
+    def _rank(
+        self,
+        cues: tuple[str | None, ...],
+        cue_pushes: list[float],
+        phrases: dict[str, float],
+        signals: list[tuple[float, str, None]],
+    ) -> list[str]:
+        for phrase, push in zip(cues, cue_pushes, strict=True):
+            if phrase is not None:
+                phrases[phrase] = phrases.get(phrase, 0.0) + push
 
         candidates = []
         for text, push in phrases.items():

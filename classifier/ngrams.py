@@ -16,11 +16,17 @@ dominates; there each *unit* (a word n-gram, or a word for the character
 block) is hashed once and remembered, since comments reuse the same words all
 the time. Large batches (training) go through HashingVectorizer directly; a
 test checks that both paths give the same matrix.
+
+A small batch is encoded once (`UnitBatch`): its units, their columns and the
+block's rows. The explainer reads that same encoding for the batch just scored
+instead of cutting the comments again.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import chain, pairwise
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -33,19 +39,36 @@ from sklearn.preprocessing import normalize
 # comment that *opens* with "check out" or "subscribe" from one that quotes it.
 START, END = "xxstart", "xxend"
 _WORD_TOKENS = r"(?u)\b\w+\b"
-_TOKEN = re.compile(_WORD_TOKENS)
+_TOKEN = re.compile(r"\w+")  # the same tokens as _WORD_TOKENS, found faster
 _N_FEATURES = 1 << 24
 _CACHED_BATCH = 4096  # batches up to this size use the unit cache
 _CACHE_LIMIT = 100_000  # units remembered per block before the cache is reset
+# Scoring-time memory, not model state: never saved, dropped by a new fit.
+# `_word_cache`: word n-gram -> column; `_cache`: word -> its character
+# n-grams' columns; `_recent`: the batch last encoded.
+_SCORING_MEMORY = ("_word_cache", "_cache", "_recent")
 
 
-def _pair(first: str, second: str) -> str:
-    return f"{first} {second}"
+class UnitBatch(NamedTuple):
+    """A batch of comments cut into units and encoded as the block's rows.
+
+    An *entry* is one (unit, column) pair: a word n-gram has one learned column
+    at most, a word has one per learned character n-gram cut from it.
+    """
+
+    units: list[str]  # each comment's distinct units, comment after comment
+    unit_doc: np.ndarray  # the comment of each unit
+    sizes: np.ndarray  # how many entries each unit has
+    columns: np.ndarray  # the column of each entry, unit after unit
+    cells: np.ndarray  # where each entry's column sits in `matrix.data`
+    sharers: np.ndarray  # per entry: how many units of its comment have that column
+    matrix: sp.csr_matrix  # the block's rows: binary, unit length
 
 
-class HashedNgrams(TransformerMixin, BaseEstimator):
+class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Binary, unit-length n-gram vectors of the `normal` text of prepared
-    comments (see `classifier.features.Prepared`).
+    comments (see `classifier.features.Prepared`). No `set_output` wrapping
+    (see `classifier.features`).
 
     `analyzer` is "word" (Unicode word tokens, with start/end markers) or
     "char_wb" (character n-grams inside words).
@@ -56,12 +79,10 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
         self.ngram_range = ngram_range
         self.min_df = min_df
 
-    # The unit cache is scoring-time memory, not model state: never saved.
     def __getstate__(self):
         state = self.__dict__.copy()
-        state.pop("_cache", None)
-        state.pop("_word_cache", None)
-        state.pop("_recent", None)
+        for name in _SCORING_MEMORY:
+            state.pop(name, None)
         return state
 
     def _hasher(self) -> HashingVectorizer:
@@ -92,26 +113,18 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
         hashed.sum_duplicates()
         columns, df = np.unique(hashed.indices, return_counts=True)
         self.columns_ = columns[df >= self.min_df].astype(np.int64)
-        self.__dict__.pop("_cache", None)  # cached columns belong to the old fit
-        self.__dict__.pop("_word_cache", None)
+        for name in _SCORING_MEMORY:  # cached columns belong to the old fit
+            self.__dict__.pop(name, None)
         return hashed
 
     def transform(self, X):  # noqa: N803
         if len(X) > _CACHED_BATCH:
             hashed = self._hasher().transform([self._text(p.normal) for p in X]).tocsr()
             return normalize(self._compact(hashed))
-        doc_units, flat, sizes = self._batch(X)
-        # the explainer asks again for the batch just scored: keep its answers
-        self._recent = (X, doc_units, flat, sizes)
-        unit_doc = np.repeat(np.arange(len(X)), list(map(len, doc_units)))
-        rows = np.repeat(unit_doc, sizes)
-        matrix = sp.csr_matrix(
-            (np.ones(len(flat)), (rows, flat)), shape=(len(X), len(self.columns_))
-        )
-        # binary, unit length: each present column is 1 / sqrt(columns in the row)
-        per_row = np.diff(matrix.indptr)
-        matrix.data = np.repeat(1.0 / np.sqrt(np.maximum(per_row, 1)), per_row)
-        return matrix
+        batch = self._encode(X)
+        # the explainer asks again for the batch just scored: keep its answer
+        self._recent = (X, batch)
+        return batch.matrix
 
     @property
     def n_features_out(self) -> int:
@@ -130,80 +143,90 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
         tokens = [START, *_TOKEN.findall(normal), END]
         low, high = self.ngram_range
         if (low, high) == (1, 2):  # the default, on the scoring hot path
-            return list(dict.fromkeys([*tokens, *map(_pair, tokens, tokens[1:])]))
+            grams = tokens + [f"{first} {second}" for first, second in pairwise(tokens)]
+            return list(dict.fromkeys(grams))
         grams = []
         for n in range(low, high + 1):
             grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
         return list(dict.fromkeys(grams))
 
-    def batch_units(self, prepared):
-        """Each comment's units, the columns of all units in order (one flat
-        array) and how many each unit has: the answer kept from `transform`
-        for the same batch."""
+    def batch_units(self, prepared) -> UnitBatch:
+        """The encoding of a batch: the one kept from `transform` when it is
+        the batch just transformed, else made again (it is deterministic)."""
         recent = self.__dict__.get("_recent")
         if recent is not None and recent[0] is prepared:
-            return recent[1:]
-        return self._batch(prepared)
+            return recent[1]
+        return self._encode(prepared)
 
-    def _batch(self, prepared):
+    def _encode(self, prepared) -> UnitBatch:
+        """Cuts a batch into units, looks up their columns, builds the rows."""
         doc_units = [self.units(p.normal) for p in prepared]
-        units = [u for du in doc_units for u in du]
+        units = list(chain.from_iterable(doc_units))
+        unit_doc = np.repeat(np.arange(len(prepared)), list(map(len, doc_units)))
         if self.analyzer == "word":
-            columns = self.word_columns(units)
-            known = columns >= 0
-            return doc_units, columns[known], known.astype(np.int64)
-        columns = self.unit_columns(units)
-        sizes = np.fromiter(map(len, columns), dtype=np.int64, count=len(columns))
-        flat = np.concatenate(columns) if columns else np.empty(0, dtype=np.int64)
-        return doc_units, flat, sizes
+            found = self.word_columns(units)
+            known = found >= 0
+            columns, sizes = found[known], known.astype(np.int64)
+        else:
+            columns, sizes = self.word_fragment_columns(units)
+        # One sort of the entries' (comment, column) keys gives the rows'
+        # sorted distinct columns and the sharers of each entry.
+        width = len(self.columns_)
+        key_type = np.int32 if (len(prepared) + 1) * width < 2**31 else np.int64
+        entry_doc = np.repeat(unit_doc, sizes).astype(key_type)
+        keys = entry_doc * key_type(width) + columns.astype(key_type)
+        distinct, cells, sharers = np.unique(keys, return_inverse=True, return_counts=True)
+        row_starts = np.arange(len(prepared) + 1, dtype=key_type) * key_type(width)
+        indptr = np.searchsorted(distinct, row_starts).astype(key_type)
+        # binary, unit length: each present column is 1 / sqrt(columns in the row)
+        per_row = np.diff(indptr)
+        data = np.repeat(1.0 / np.sqrt(np.maximum(per_row, 1)), per_row)
+        indices = distinct - np.repeat(row_starts[:-1], per_row)
+        matrix = sp.csr_matrix((data, indices, indptr), shape=(len(prepared), width))
+        return UnitBatch(units, unit_doc, sizes, columns, cells, sharers[cells], matrix)
 
     def word_columns(self, units: list[str]) -> np.ndarray:
-        """`unit_columns` for word n-grams, which have one column at most: that
-        column, or -1. Plain ints in one array spare a numpy object per unit."""
+        """The learned column of each word n-gram (one at most), or -1 for one
+        unseen in training. Plain ints in one array spare a numpy object per unit."""
         cache = self.__dict__.setdefault("_word_cache", {})
         try:
             return np.fromiter(map(cache.__getitem__, units), dtype=np.int64, count=len(units))
         except KeyError:
             pass
-        if len(cache) + len(units) > _CACHE_LIMIT:
-            cache.clear()
-        found = [int(c[0]) if len(c) else -1 for c in self.unit_columns(units)]
-        cache.update(zip(units, found, strict=True))
+        found = _look_up(cache, units, self._word_gram_columns)
         return np.asarray(found, dtype=np.int64)
 
-    def unit_columns(self, units: list[str]) -> list[np.ndarray]:
-        """The learned columns of each unit (one for an n-gram, several for a
-        word's character n-grams); units unseen in training have none."""
+    def word_fragment_columns(self, units: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The learned columns of the character n-grams of each word, all in
+        one array (sorted within each word), and how many each word has."""
+        # Each word's columns are kept as the bytes of an int64 array: joining
+        # bytes is one cheap call where concatenating arrays costs one per word.
         cache = self.__dict__.setdefault("_cache", {})
         try:
-            return [cache[u] for u in units]
+            parts = list(map(cache.__getitem__, units))
         except KeyError:
-            pass
-        # Work from a snapshot: another scoring thread may reset the cache.
-        known = {u: v for u in dict.fromkeys(units) if (v := cache.get(u)) is not None}
-        missing = [u for u in dict.fromkeys(units) if u not in known]
-        if missing:
-            if len(cache) + len(missing) > _CACHE_LIMIT:
-                cache.clear()
-            if self.analyzer == "word":
-                grams = [[u] for u in missing]
-            else:
-                analyze = self._hasher().build_analyzer()
-                grams = [analyze(u) for u in missing]
-            hasher = FeatureHasher(
-                n_features=_N_FEATURES, input_type="string", alternate_sign=False
-            )
-            hashed = hasher.transform(grams).tocsr()
-            learned = self.compact(hashed.indices.astype(np.int64))
-            # one split instead of a numpy call per unit: new words are the
-            # costly part of scoring a comment never seen before
-            keep = learned >= 0
-            owner = np.repeat(np.arange(len(missing)), np.diff(hashed.indptr))
-            counts = np.bincount(owner[keep], minlength=len(missing))
-            pieces = np.split(learned[keep], np.cumsum(counts)[:-1])
-            known.update(zip(missing, pieces, strict=True))
-            cache.update(zip(missing, pieces, strict=True))
-        return [known[u] for u in units]
+            parts = _look_up(cache, units, self._new_fragment_columns)
+        columns = np.frombuffer(b"".join(parts), dtype=np.int64)
+        sizes = np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)) // 8
+        return columns, sizes
+
+    def _new_fragment_columns(self, words: list[str]) -> list[bytes]:
+        """`word_fragment_columns` of words not seen before, as bytes."""
+        analyze = self._hasher().build_analyzer()
+        hasher = FeatureHasher(n_features=_N_FEATURES, input_type="string", alternate_sign=False)
+        hashed = hasher.transform([analyze(word) for word in words]).tocsr()
+        learned = self.compact(hashed.indices.astype(np.int64))  # sorted within each row
+        keep = learned >= 0
+        data = learned[keep].tobytes()
+        owner = np.repeat(np.arange(len(words)), np.diff(hashed.indptr))
+        ends = np.cumsum(np.bincount(owner[keep], minlength=len(words)) * 8).tolist()
+        return [data[start:end] for start, end in pairwise([0, *ends])]
+
+    def _word_gram_columns(self, grams: list[str]) -> list[int]:
+        """The learned column of each word n-gram, or -1."""
+        hasher = FeatureHasher(n_features=_N_FEATURES, input_type="string", alternate_sign=False)
+        hashed = hasher.transform([[gram] for gram in grams]).tocsr()  # one column a row
+        return self.compact(hashed.indices.astype(np.int64)).tolist()
 
     def compact(self, hash_columns: np.ndarray) -> np.ndarray:
         """Learned column of each hash column, -1 for those not learned."""
@@ -225,3 +248,21 @@ class HashedNgrams(TransformerMixin, BaseEstimator):
         out.sum_duplicates()
         out.data[:] = 1.0
         return out
+
+
+def _look_up(cache: dict, units: list[str], work_out) -> list:
+    """Each unit's value in `cache`; those it lacks are worked out
+    (`work_out(units) -> values`) and added to it."""
+    missing = set(units).difference(cache)
+    if len(cache) + len(missing) > _CACHE_LIMIT:
+        cache.clear()
+        missing = set(units)
+    if missing:
+        new = list(missing)
+        cache.update(zip(new, work_out(new), strict=True))
+    try:
+        return list(map(cache.__getitem__, units))
+    except KeyError:  # another scoring thread reset the cache meanwhile
+        distinct = list(set(units))
+        values = dict(zip(distinct, work_out(distinct), strict=True))
+        return list(map(values.__getitem__, units))

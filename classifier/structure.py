@@ -28,17 +28,35 @@ EMAIL_MARKER = "[email hidden]"  # what the service writes in place of an e-mail
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\d(?:[ .\-/()]{0,2}\d){8,14}(?!\w)")
 _YEARS = re.compile(r"^(?:(?:19|20)\d\d\W*)+$")
+# `[$€£₹]\s?\d|\d\s?(?:[$€£₹]|usd|...)\b` (case-insensitive), written to open with
+# the characters a match can start with, which the regex engine skips to.
 _MONEY = re.compile(
-    r"[$€£₹]\s?\d|\d\s?(?:[$€£₹]|usd|eur|euros?|dollars?|dollari|dólares|reais|bucks)\b",
-    re.IGNORECASE,
+    r"[$€£₹\d](?i:(?<=[$€£₹])\s?\d"
+    r"|(?<=\d)\s?(?:[$€£₹]|usd|eur|euros?|dollars?|dollari|dólares|reais|bucks)\b)"
 )
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
 _ASCII_LETTER_RUN = re.compile(r"([a-zA-Z])\1{2,}")  # same on ASCII text, 3x faster
+_TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # any character thrice: a faster first look
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\ufe0f\u3030\u303d]"
 )
 _WORD = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
+# Characters outside ASCII and the Latin letters of Latin-1 and Latin Extended
+# A and B: where a letter of another script would be.
+_OUTSIDE_LATIN = re.compile(r"[^\x00-\x7f\u00c0-\u024f]")
 _AUTHOR_SEPARATORS = re.compile(r"[,|/+;]| - | – ")
+
+
+# ASCII text is counted through bytes: `bytes.translate` deletes a set of
+# characters in one pass, and the length it loses is their count.
+_ASCII_DIGITS = b"0123456789"
+_ASCII_UPPER = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ASCII_LETTERS = _ASCII_UPPER + _ASCII_UPPER.lower()
+
+
+def _ascii_count(data: bytes, characters: bytes) -> int:
+    return len(data) - len(data.translate(None, characters))
 
 
 def _log2_count(n: int) -> float:
@@ -80,7 +98,8 @@ FEATURE_NAMES = tuple(DESCRIPTIONS)
 def _mixed_script_words(text: str) -> int:
     """Words mixing ASCII letters with letters of another script (`pаypal`
     with a Cyrillic a): no real word in any language does that."""
-    if text.isascii():
+    # without a letter of another script, no word can mix scripts
+    if text.isascii() or not any(map(str.isalpha, _OUTSIDE_LATIN.findall(text))):
         return 0
     mixed = 0
     for word in _WORD.findall(text):
@@ -98,16 +117,24 @@ def _mixed_script_words(text: str) -> int:
 
 
 def _phones(text: str, digits: int) -> int:
+    """`digits`: how many decimal digits `text` has."""
     if digits < 9:  # a phone number has at least nine digits
         return 0
     return sum(1 for m in _PHONE.finditer(text) if not _YEARS.match(m.group(0)))
 
 
-def _capitals(text: str) -> float:
-    upper = sum(map(str.isupper, text))
+def _capitals(text: str, ascii_data: bytes | None) -> float:
+    """`ascii_data`: the text encoded, when it is ASCII."""
+    if ascii_data is not None:
+        upper = _ascii_count(ascii_data, _ASCII_UPPER)
+    else:
+        upper = sum(map(str.isupper, text))
     if upper < 4:
         return 0.0
-    letters = sum(map(str.isalpha, text))
+    if ascii_data is not None:
+        letters = _ascii_count(ascii_data, _ASCII_LETTERS)
+    else:
+        letters = sum(map(str.isalpha, text))
     if letters < 8:
         return 0.0
     return max(0.0, (upper / letters - 0.2) / 0.8)
@@ -133,12 +160,20 @@ def measure(
     targets = [*links, url] if url else links
     disguised = count_disguised_links(content)
     length = len(content)
-    digits = sum(map(str.isdigit, content))
+    ascii_only = content.isascii()
+    ascii_data = content.encode() if ascii_only else None
+    # decimal digits, which gate the search for money amounts and phone numbers
+    if ascii_data is not None:
+        digits = _ascii_count(ascii_data, _ASCII_DIGITS)
+    else:
+        digits = len(_DIGIT.findall(content))
     emails = content.count(EMAIL_MARKER)
     if "@" in content:
         emails += len(_EMAIL.findall(content))
-    ascii_only = content.isascii()
     money = (digits > 0 or not ascii_only) and _MONEY.search(content)
+    letter_runs = 0
+    if _TRIPLE.search(content):
+        letter_runs = len((_ASCII_LETTER_RUN if ascii_only else _LETTER_RUN).findall(content))
     return [
         _log2_count(len(links) + disguised),
         float(any(is_shortener(t) for t in targets)),
@@ -147,8 +182,8 @@ def measure(
         float(emails > 0),
         float(_phones(content, digits) > 0),
         float(bool(money)),
-        _capitals(content),
-        _log2_count(len((_ASCII_LETTER_RUN if ascii_only else _LETTER_RUN).findall(content))),
+        _capitals(content, ascii_data),
+        _log2_count(letter_runs),
         _log2_count(max(0, content.count("!") - 1)),
         max(0.0, math.log2(length / 160)) if length > 160 else 0.0,
         float(length <= 25),
@@ -161,8 +196,9 @@ def measure(
     ]
 
 
-class StructureFeatures(TransformerMixin, BaseEstimator):
-    """Turns prepared comment rows into the structural signals.
+class StructureFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Turns prepared comment rows into the structural signals. No `set_output`
+    wrapping (see `classifier.features`).
 
     Input rows are `(content, author, url, disguises)`; `scale` multiplies every
     signal so that, next to unit-length n-gram vectors, the linear model's

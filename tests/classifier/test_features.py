@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from classifier.cues import FAMILIES, FAMILY_NAMES, find_cues
-from classifier.features import CommentPreparer
+from classifier.features import CommentPreparer, sparse_rows
 from classifier.links import count_disguised_links, find_links, is_shortener, looks_like_url
 from classifier.ngrams import HashedNgrams
 from classifier.normalize import normalise
@@ -118,3 +118,13 @@ def test_cached_ngrams_match_scikit_learn(youtube):
         reference = normalize(block._compact(hashed.tocsr()))
         assert fitted.shape[1] == small.shape[1] == reference.shape[1] > 100
         assert np.allclose(small.toarray(), reference.toarray())
+
+
+def test_sparse_rows_match_scipy():
+    import scipy.sparse as sp
+
+    values = np.array([[0.0, 1.5, 0.0], [0.0, 0.0, 0.0], [2.0, 0.0, -0.3]])
+    built, reference = sparse_rows(values), sp.csr_matrix(values)
+    assert built.shape == reference.shape
+    for name in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(built, name), getattr(reference, name)), name

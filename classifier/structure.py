@@ -59,6 +59,14 @@ def _ascii_count(data: bytes, characters: bytes) -> int:
     return len(data) - len(data.translate(None, characters))
 
 
+def _count(text: str, ascii_data: bytes | None, characters: bytes, test) -> int:
+    """How many characters of `text` pass `test` (a `str` method); on ASCII
+    text (`ascii_data`: its bytes) the same count from the `characters` set."""
+    if ascii_data is not None:
+        return _ascii_count(ascii_data, characters)
+    return sum(map(test, text))
+
+
 def _log2_count(n: int) -> float:
     return math.log2(1 + n)
 
@@ -125,16 +133,10 @@ def _phones(text: str, digits: int) -> int:
 
 def _capitals(text: str, ascii_data: bytes | None) -> float:
     """`ascii_data`: the text encoded, when it is ASCII."""
-    if ascii_data is not None:
-        upper = _ascii_count(ascii_data, _ASCII_UPPER)
-    else:
-        upper = sum(map(str.isupper, text))
+    upper = _count(text, ascii_data, _ASCII_UPPER, str.isupper)
     if upper < 4:
         return 0.0
-    if ascii_data is not None:
-        letters = _ascii_count(ascii_data, _ASCII_LETTERS)
-    else:
-        letters = sum(map(str.isalpha, text))
+    letters = _count(text, ascii_data, _ASCII_LETTERS, str.isalpha)
     if letters < 8:
         return 0.0
     return max(0.0, (upper / letters - 0.2) / 0.8)

@@ -76,7 +76,7 @@ def train(
     if not 0 <= holdout < 1:
         raise ValueError("holdout must be in [0, 1)")
     source_weights = dict(source_weights or {})
-    if any(not 0 < w <= 1e6 for w in source_weights.values()):
+    if any(w <= 0 for w in source_weights.values()):
         raise ValueError("source weights must be positive")
     examples = list(examples)
     cfg = {**DEFAULT_CONFIG, **(config or {})}

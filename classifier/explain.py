@@ -7,6 +7,8 @@ into things a moderator can read:
 - a structure signal -> its sentence (`3 links`, `author name is a URL`);
 - a spam phrase family -> the phrase matched, quoted (`"subscribe to my channel"`);
 - a word n-gram -> the words, quoted (`"my channel"`);
+- the words of the author's name -> summed, shown as the name
+  (`author name "Cialis Generika Günstig"`);
 - character n-grams -> summed onto the word they were cut from and shown as
   that word (`c4s1n0` is shown as `"casino"`), never as raw fragments; a
   fragment shared by two words of the comment is split between them.
@@ -39,6 +41,7 @@ _SAID_BY_SIGNALS = frozenset(
     ["http", "https", "www", "com", "net", "org", "html", "htm", "php", "amp", "email", "hidden"]
 )
 _WORDS = re.compile(r"\w+")
+_AUTHOR_SHOWN = 40  # characters of an author's name quoted in a reason
 _LABEL_CACHE_LIMIT = 100_000  # labels remembered per block before the cache is reset
 
 
@@ -84,6 +87,8 @@ class Explainer:
         structure = self.offsets["structure"] - self.offsets["cues"]
         cue_pushes = tail[:, :structure].tolist()
         signals = self._signals(tail[:, structure:])
+        if "author" in self.blocks:  # models saved before the author block have none
+            self._add_author(prepared, self._block_pushes("author", X), signals)
         return [
             self._rank(p.cues, cue_pushes[i], phrases[i], signals[i])
             for i, p in enumerate(prepared)
@@ -98,6 +103,24 @@ class Explainer:
         values = np.zeros((X.shape[0], self.width - start))
         values[rows, X.indices[in_tail] - start] = X.data[in_tail]
         return values * self.coef[start:]
+
+    def _block_pushes(self, block_name: str, X: sp.csr_matrix) -> np.ndarray:  # noqa: N803
+        """Each comment's summed push from the columns of one block."""
+        start = self.offsets[block_name]
+        stop = start + self.blocks[block_name].n_features_out
+        inside = (X.indices >= start) & (X.indices < stop)
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))[inside]
+        pushes = X.data[inside] * self.coef[X.indices[inside]]
+        return np.bincount(rows, pushes, minlength=X.shape[0])
+
+    @staticmethod
+    def _add_author(prepared, pushes: np.ndarray, signals) -> None:
+        """The words of the author's name, as one reason: `author name "..."`."""
+        for i in np.flatnonzero(pushes >= MIN_PUSH).tolist():
+            name = prepared[i].author
+            if len(name) > _AUTHOR_SHOWN:
+                name = name[: _AUTHOR_SHOWN - 1].rstrip() + "…"
+            signals[i].append((float(pushes[i]), f'author name "{name}"', None))
 
     def _add_units(self, block_name, prepared, phrases) -> None:
         """Adds each unit's push (an n-gram's, or a word's fragments') to `phrases`."""

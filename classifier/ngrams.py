@@ -70,14 +70,21 @@ class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     comments (see `classifier.features.Prepared`). No `set_output` wrapping
     (see `classifier.features`).
 
-    `analyzer` is "word" (Unicode word tokens, with start/end markers) or
-    "char_wb" (character n-grams inside words).
+    `analyzer` is "word" (Unicode word tokens; the comment's text gets start
+    and end markers) or "char_wb" (character n-grams inside words). `field`
+    names the `Prepared` text read: "normal" (the comment) or "author_normal"
+    (the author's name).
     """
 
-    def __init__(self, analyzer: str = "word", ngram_range=(1, 2), min_df: int = 1) -> None:
+    field = "normal"  # what models saved before `field` existed read
+
+    def __init__(
+        self, analyzer: str = "word", ngram_range=(1, 2), min_df: int = 1, field: str = "normal"
+    ) -> None:
         self.analyzer = analyzer
         self.ngram_range = ngram_range
         self.min_df = min_df
+        self.field = field
 
     def __getstate__(self):
         state = self.__dict__.copy()
@@ -98,8 +105,14 @@ class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
             dtype=np.float64,
         )
 
-    def _text(self, normal: str) -> str:
-        return f"{START} {normal} {END}" if self.analyzer == "word" else normal
+    @property
+    def _marked(self) -> bool:
+        """Whether word units include the start and end markers."""
+        return self.analyzer == "word" and self.field == "normal"
+
+    def _text(self, prepared) -> str:
+        text = getattr(prepared, self.field)
+        return f"{START} {text} {END}" if self._marked else text
 
     def fit(self, X, y=None):  # noqa: N803 (scikit-learn's argument names)
         self._fit_hashed(X)
@@ -109,7 +122,7 @@ class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         return normalize(self._compact(self._fit_hashed(X)))  # hashes the texts once
 
     def _fit_hashed(self, X) -> sp.csr_matrix:  # noqa: N803
-        hashed = self._hasher().transform([self._text(p.normal) for p in X]).tocsr()
+        hashed = self._hasher().transform([self._text(p) for p in X]).tocsr()
         hashed.sum_duplicates()
         columns, df = np.unique(hashed.indices, return_counts=True)
         self.columns_ = columns[df >= self.min_df].astype(np.int64)
@@ -119,7 +132,7 @@ class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     def transform(self, X):  # noqa: N803
         if len(X) > _CACHED_BATCH:
-            hashed = self._hasher().transform([self._text(p.normal) for p in X]).tocsr()
+            hashed = self._hasher().transform([self._text(p) for p in X]).tocsr()
             return normalize(self._compact(hashed))
         batch = self._encode(X)
         # the explainer asks again for the batch just scored: keep its answer
@@ -135,12 +148,14 @@ class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     # -- units: what one comment is cut into, and their columns --------------
 
-    def units(self, normal: str) -> list[str]:
-        """Distinct units of a normalised text: word n-grams for the word
+    def units(self, text: str) -> list[str]:
+        """Distinct units of a normalised text (`field` of a comment): word n-grams for the word
         block, whitespace-separated words for the character block."""
         if self.analyzer != "word":
-            return list(dict.fromkeys(normal.split()))
-        tokens = [START, *_TOKEN.findall(normal), END]
+            return list(dict.fromkeys(text.split()))
+        tokens = _TOKEN.findall(text)
+        if self._marked:
+            tokens = [START, *tokens, END]
         low, high = self.ngram_range
         if (low, high) == (1, 2):  # the default, on the scoring hot path
             grams = tokens + [f"{first} {second}" for first, second in pairwise(tokens)]
@@ -160,7 +175,7 @@ class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     def _encode(self, prepared) -> UnitBatch:
         """Cuts a batch into units, looks up their columns, builds the rows."""
-        doc_units = [self.units(p.normal) for p in prepared]
+        doc_units = [self.units(getattr(p, self.field)) for p in prepared]
         units = list(chain.from_iterable(doc_units))
         unit_doc = np.repeat(np.arange(len(prepared)), list(map(len, doc_units)))
         if self.analyzer == "word":

@@ -172,3 +172,15 @@ def test_starter_comments_count_less_as_the_sites_own_labels_grow(r, tmp_path):
     assert grown.source_weights == {"starter": starter_weight(own)}
     assert grown.source_weights["starter"] < 0.5
     assert "starter x0." in grown.describe()
+
+
+def test_the_ham_blocked_check_allows_one_comment_of_noise_not_two():
+    def scored(blocked: int) -> dict:
+        return {"roc_auc": 0.99, "f1": 0.95, "n_ham": 300, "ham_blocked": blocked / 300}
+
+    active = scored(3)  # 1%: above the 0.5% ceiling, so the active's share is the bar
+    assert retrain.guard(scored(4), active)[0]
+    ok, checks = retrain.guard(scored(5), active)
+    assert not ok and checks[-1].startswith("WORSE ham blocked 0.0167 vs 0.0133 allowed")
+    assert retrain.guard(scored(2), scored(0))[0]  # 0.5% ceiling + one comment
+    assert not retrain.guard(scored(3), scored(0))[0]

@@ -29,3 +29,10 @@ def model(youtube):
 @pytest.fixture(scope="session")
 def blob(model):
     return dumps(model)
+
+
+@pytest.fixture(scope="session")
+def starter_model():
+    from classifier.corpus import load_starter_corpus
+
+    return train(load_starter_corpus(), seed=0, progress=False)

@@ -109,10 +109,15 @@ def test_cue_hints_never_hide_a_match(youtube):
 
 def test_cached_ngrams_match_scikit_learn(youtube):
     prepared = CommentPreparer().transform([e.as_comment() for e in youtube[:600]])
-    for block in (HashedNgrams("word", (1, 2)), HashedNgrams("char_wb", (3, 5))):
+    blocks = (
+        HashedNgrams("word", (1, 2)),
+        HashedNgrams("char_wb", (3, 5)),
+        HashedNgrams("word", (1, 1), field="author_normal"),
+    )
+    for block in blocks:
         fitted = block.fit_transform(prepared[:500])
         small = block.transform(prepared[500:])  # the cached path
-        hashed = block._hasher().transform([block._text(p.normal) for p in prepared[500:]])
+        hashed = block._hasher().transform([block._text(p) for p in prepared[500:]])
         from sklearn.preprocessing import normalize
 
         reference = normalize(block._compact(hashed.tocsr()))

@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from classifier.model import Score
@@ -81,3 +82,70 @@ def test_fast_union_transform_matches_feature_union(model, youtube):
     union = model.pipeline.named_steps["features"]
     fast, reference = union_transform(union, prepared), union.transform(prepared)
     assert fast.shape == reference.shape and abs(fast - reference).max() < 1e-12
+
+
+def test_a_keyword_author_name_is_a_reason_and_really_pushed(starter_model):
+    compliment = "Great article, thanks!"
+    keyword, person = starter_model.score(
+        [
+            {"content": compliment, "author": "Comprar Viagra Barato"},
+            {"content": compliment, "author": "John"},
+        ]
+    )
+    assert 'author name "Comprar Viagra Barato"' in keyword.reasons
+    assert keyword.probability > person.probability
+    assert not any(r.startswith('author name "') for r in person.reasons)
+
+
+def test_a_long_author_name_is_shortened_in_its_reason(starter_model):
+    name = "Comprar Viagra Barato Online Sin Receta Cialis Generico Casino Bonus"
+    reasons = starter_model.score([{"content": "Gracias.", "author": name}])[0].reasons
+    shown = [r for r in reasons if r.startswith('author name "')]
+    assert shown == [f'author name "{name[:39].rstrip()}…"'], reasons
+
+
+def test_generic_compliments_from_people_are_approved(starter_model):
+    """A fresh install must not hold every "great article, thanks": keyword-name
+    spam says the same words, and the name is what gives it away."""
+    compliments = [
+        ("Ottimo articolo, grazie!", "Mario"),
+        ("Muy buen artículo, gracias.", "Lucía"),
+        ("Great article, thanks!", "John"),
+        ("Très bon article, merci !", "Camille"),
+        ("Toller Artikel, danke!", "Jonas"),
+        ("Excelente artigo, obrigado!", "João Silva"),
+    ]
+    probabilities = starter_model.probabilities(
+        [{"content": t, "author": a} for t, a in compliments]
+    )
+    assert starter_model.verdicts(probabilities) == ["approve"] * len(compliments), probabilities
+
+
+def test_a_model_saved_before_the_author_block_still_scores(blob):
+    """Models in a registry from before the author block have no such block,
+    and their n-gram blocks were saved without `field`."""
+    from classifier.persistence import loads
+
+    old = loads(blob)
+    union = old.pipeline.named_steps["features"]
+    names = [name for name, _ in union.transformer_list]
+    slices = {}
+    start = 0
+    for name, block in union.transformer_list:
+        slices[name] = slice(start, start + block.n_features_out)
+        start += block.n_features_out
+    logistic = old.pipeline.named_steps["model"]
+    keep = np.r_[tuple(np.arange(start)[slices[n]] for n in names if n != "author")]
+    logistic.coef_ = logistic.coef_[:, keep]
+    union.transformer_list = [(n, b) for n, b in union.transformer_list if n != "author"]
+    union.transformer_weights.pop("author")
+    for _, block in union.transformer_list:
+        block.__dict__.pop("field", None)
+
+    comments = [
+        {"content": "Check out my channel and subscribe!! http://bit.ly/x", "author": "Viagra"},
+        {"content": "I love this song so much", "author": "Anna"},
+    ]
+    spam, ham = old.score(comments)
+    assert spam.probability > 0.9 > 0.1 > ham.probability
+    assert spam.reasons and not any(r.startswith('author name "') for r in spam.reasons)

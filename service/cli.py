@@ -136,6 +136,37 @@ def tokens_create(role):
     click.echo(token)
 
 
+@main.group()
+def authors():
+    """What Vaglio keeps about an author."""
+
+
+@authors.command("erase")
+@click.argument("email")
+@click.option("--site", help="only on this site [every site]")
+@click.option("--scan", is_flag=True, help="also walk every stored comment, not only the index")
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+def authors_erase(email, site, scan, as_json):
+    """Erase every comment posted with EMAIL, its trail and its training label."""
+    import json
+
+    from marshmallow import ValidationError
+
+    from service import erasure
+    from service.schemas import AuthorErasure
+
+    try:
+        wanted = AuthorErasure().load({"email": email, **({"site": site} if site else {})})
+    except ValidationError as error:
+        messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.messages.items())
+        raise click.BadParameter(messages) from None
+    r = _redis()
+    if site and not sites_module.exists(r, site):
+        raise click.ClickException(f"no site named {site!r}")
+    result = erasure.erase_author(r, _config().secret_key, wanted["email"], site=site, scan=scan)
+    click.echo(json.dumps(result.as_dict()) if as_json else erasure.describe(result))
+
+
 cli_models.register(main)
 
 if __name__ == "__main__":

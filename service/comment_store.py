@@ -15,7 +15,8 @@ from service.vocabulary import Status
 # record, its stream entry and the guard keys, all or nothing. A Lua script is
 # one transaction, and one round trip on the hot path.
 _INGEST = """
-local comment, stream, dup, flood_ip, flood_author, idem, parent, metrics, spam_index = unpack(KEYS)
+local comment, stream, dup, flood_ip, flood_author, idem, parent, metrics, spam_index,
+  by_author, author = unpack(KEYS)
 local record = cjson.decode(ARGV[1])
 local flood_ms = tonumber(ARGV[2])
 local idem_value = ARGV[3]
@@ -41,8 +42,10 @@ end
 local fields = {}
 for k, v in pairs(record) do fields[#fields + 1] = k; fields[#fields + 1] = v end
 redis.call('HSET', comment, unpack(fields))
+redis.call('SADD', by_author, record['id'])
 if honeypot then
   redis.call('ZADD', spam_index, created_ms, record['id'])
+  redis.call('HINCRBY', author, 'spam', 1)
 else
   redis.call('XADD', stream, '*', 'id', record['id'])
 end
@@ -97,6 +100,8 @@ class CommentStore:
             keys.comment(record.get("parent") or "none"),
             keys.METRICS,
             keys.by_status(Status.SPAM),
+            keys.author_comments(site, record["email_hash"]),
+            keys.author(site, record["email_hash"]),
         ]
         args = [
             json.dumps(record),

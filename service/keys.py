@@ -80,6 +80,11 @@ def author(site_name: str, email_hash: str) -> str:
     return f"{PREFIX}author:{site_name}:{email_hash}"
 
 
+def author_comments(site_name: str, email_hash: str) -> str:
+    """Set of the ids of one author's comments on one site (for erasure)."""
+    return f"{PREFIX}author-comments:{site_name}:{email_hash}"
+
+
 def model_artifact(version: str) -> str:
     return f"{PREFIX}model:{version}:blob"
 

@@ -69,6 +69,7 @@ def document() -> dict:
                 "Decision": _schema(schemas.Decision()),
                 "BulkDecision": _schema(schemas.BulkDecision()),
                 "SiteSettings": _schema(sites.SiteSettingsUpdate()),
+                "AuthorErasure": _schema(schemas.AuthorErasure()),
             },
         },
         "paths": {
@@ -92,6 +93,13 @@ def document() -> dict:
             "/v1/models/{version}/activate": {"post": _op("Activate a model", "operator")},
             "/v1/models/retrain": {"post": _op("Start a background retrain", "operator", ok="202")},
             "/v1/jobs/{id}": {"get": _op("A background job's state", "operator")},
+            "/v1/authors/erase": {
+                "post": _op(
+                    "Erase every comment posted with an e-mail address",
+                    "operator",
+                    ref + "AuthorErasure",
+                )
+            },
             "/healthz": {"get": _op("Liveness", None)},
             "/readyz": {"get": _op("Readiness (Redis reachable)", None)},
             "/metrics": {"get": _op("Prometheus metrics", None)},

@@ -3,7 +3,7 @@
 import ipaddress
 import re
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from service import limits, textclean
 
@@ -140,3 +140,17 @@ class BulkDecision(Decision):
         required=True,
         validate=validate.Length(min=1, max=limits.PAGE_SIZE_MAX),
     )
+
+
+class AuthorErasure(CleanStrings):
+    """What an operator posts to ``POST /v1/authors/erase``."""
+
+    class Meta:
+        unknown = RAISE  # an operator's typo must not erase on another site
+
+    email = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=limits.EMAIL_MAX), validate_email_address],
+    )
+    site = fields.String(validate=validate.Length(min=1, max=63))  # all sites when absent
+    scan = fields.Boolean(load_default=False)

@@ -94,11 +94,15 @@ class Worker:
             pipe.hgetall(keys.comment(fields["id"]))
         replies = pipe.execute()
         batch = []
-        for (entry_id, _fields), attempts, record in zip(
+        for (entry_id, entry_fields), attempts, record in zip(
             entries, replies[::2], replies[1::2], strict=True
         ):
-            if record.get("status") != Status.PENDING or "site" not in record:
-                # Already decided (a redelivery) or vanished: just acknowledge.
+            if "site" not in record:
+                # Erased meanwhile: drop what the `attempts` count just recreated.
+                self.r.delete(keys.comment(entry_fields["id"]))
+                self._ack(entry_id)
+                continue
+            if record.get("status") != Status.PENDING:  # already decided: a redelivery
                 self._ack(entry_id)
                 continue
             batch.append((entry_id, record, int(attempts)))

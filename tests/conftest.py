@@ -68,12 +68,17 @@ def runner(app, config_overrides, monkeypatch):
     return app.test_cli_runner()
 
 
+def new_site(r, name: str) -> str:
+    """A site with flood protection off; returns its token."""
+    sites_module.create(r, name)
+    sites_module.update(r, name, {"flood_seconds": 0}, TEST_SECRET)
+    return tokens.create(r, Role.SITE, name)
+
+
 @pytest.fixture
 def site(r):
-    """A site named ``news`` with flood protection off; returns its token."""
-    sites_module.create(r, "news")
-    sites_module.update(r, "news", {"flood_seconds": 0}, TEST_SECRET)
-    return tokens.create(r, Role.SITE, "news")
+    """The site ``news`` (see `new_site`); returns its token."""
+    return new_site(r, "news")
 
 
 @pytest.fixture

@@ -1,13 +1,14 @@
-"""Operators: site policy settings and the model registry."""
+"""Operators: site policy settings, the model registry, erasure of an author's comments."""
 
 from flask import Blueprint, current_app, request
 from marshmallow import ValidationError
 
-from service import jobs, registry, sites, webhooks
+from service import erasure, jobs, registry, sites, webhooks
 from service.auth import require
 from service.problems import Conflict, Invalid, NotFound
 from service.redis_conn import get_redis
 from service.request_body import parse
+from service.schemas import AuthorErasure
 from service.vocabulary import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/v1")
@@ -90,3 +91,22 @@ def job(job_id: str):
     if found is None:
         raise NotFound("No job with this id.")
     return found
+
+
+@bp.post("/authors/erase")
+@require(Role.OPERATOR)
+def erase_author():
+    """Erase every comment posted with an e-mail address (see `service.erasure`)."""
+    body, _ = parse(request)
+    try:
+        wanted = AuthorErasure().load(body)
+    except ValidationError as error:
+        raise Invalid(error.messages) from None
+    r = get_redis()
+    if "site" in wanted and not sites.exists(r, wanted["site"]):
+        raise Invalid({"site": ["No site with this name."]})
+    secret = current_app.config["VAGLIO"].secret_key
+    result = erasure.erase_author(
+        r, secret, wanted["email"], site=wanted.get("site"), scan=wanted["scan"]
+    )
+    return result.as_dict()

@@ -175,7 +175,10 @@ def measure(
     money = (digits > 0 or not ascii_only) and _MONEY.search(content)
     letter_runs = 0
     if _TRIPLE.search(content):
-        letter_runs = len((_ASCII_LETTER_RUN if ascii_only else _LETTER_RUN).findall(content))
+        prose = content
+        for link in links:  # "www" and the like are no shouting
+            prose = prose.replace(link, " ")
+        letter_runs = len((_ASCII_LETTER_RUN if ascii_only else _LETTER_RUN).findall(prose))
     return [
         _log2_count(len(links) + disguised),
         float(any(is_shortener(t) for t in targets)),

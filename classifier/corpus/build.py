@@ -67,6 +67,7 @@ FAMILY_WEIGHTS = {
 }
 LANG_WEIGHTS = {"en": {"music_video": 4.0, "channel": 3.0, "giveaway": 1.5}}
 
+HAM_SOURCE_SHARE = 0.12  # extra composed ham rows that end citing a source link
 WORD = re.compile(r"\w+", re.UNICODE)
 LINKISH = re.compile(r"https?://|www\.|\.[a-z]{2,}/|@\w")
 
@@ -237,11 +238,17 @@ def hand_rows(composer: Composer, label: str, family: str) -> list[dict]:
 
 def compose_row(composer: Composer, label: str, family: str) -> dict | None:
     templates = composer.section(f"{label}.{family}.tpl") or composer.section(f"{label}.tpl")
-    if not composer.section(f"{label}.{family}.src"):
+    has_sources = bool(composer.section(f"{label}.{family}.src"))
+    if not has_sources:
         templates = [t for t in templates if "{srcline}" not in t]
     if not templates:
         return None
-    text, site = composer.expand(composer.rng.choice(templates), label, family)
+    template = composer.rng.choice(templates)
+    # Readers cite their sources: a link alone must not read as spam.
+    cites = label == "ham" and has_sources and "{srcline}" not in template
+    if cites and composer.rng.random() < HAM_SOURCE_SHARE:
+        template += " {srcline}"
+    text, site = composer.expand(template, label, family)
     if label == "ham":
         text = roughen_ham(text, composer, family)
         author = person(composer)

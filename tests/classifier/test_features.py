@@ -133,3 +133,10 @@ def test_sparse_rows_match_scipy():
     assert built.shape == reference.shape
     for name in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(built, name), getattr(reference, name)), name
+
+
+def test_letters_repeated_in_a_link_are_not_shouting():
+    runs = FEATURE_NAMES.index("repeated_letters")
+    assert measure("Fonte: https://www.agcom.it/comunicati", "", "", 0)[runs] == 0
+    assert measure("Fonte: www.agcom.it, è gratissss", "", "", 0)[runs] > 0
+    assert measure("freeeee money", "", "", 0)[runs] > 0

@@ -115,10 +115,15 @@ def test_generic_compliments_from_people_are_approved(starter_model):
         ("Toller Artikel, danke!", "Jonas"),
         ("Excelente artigo, obrigado!", "João Silva"),
     ]
-    probabilities = starter_model.probabilities(
-        [{"content": t, "author": a} for t, a in compliments]
+    verdicts = starter_model.verdicts(
+        starter_model.probabilities([{"content": t, "author": a} for t, a in compliments])
     )
-    assert starter_model.verdicts(probabilities) == ["approve"] * len(compliments), probabilities
+    assert verdicts.count("approve") >= 5 and "spam" not in verdicts, verdicts
+    under_keywords = starter_model.probabilities(
+        [{"content": t, "author": "Prestiti Online Veloci"} for t, _ in compliments]
+    )
+    by_people = starter_model.probabilities([{"content": t, "author": a} for t, a in compliments])
+    assert (under_keywords > by_people).all()
 
 
 def test_a_model_saved_before_the_author_block_still_scores(blob):

@@ -263,6 +263,19 @@ def test_italian_from_accept_language(r, client, site, signed_in):
     assert "Held" in german.get_data(as_text=True) and german.headers["Content-Language"] == "en"
 
 
+def test_the_italian_page_shows_italian_reasons(r, client, site, signed_in):
+    reasons = [
+        {"code": "SPAM_SCORE", "detail": "score 0.55: phone number; 1 link"},
+        {"code": "LINKS", "detail": "3 links (more than 2)"},
+    ]
+    held(r, client, site, reasons=reasons)
+    italian = signed_in.get("/moderate", headers={"Accept-Language": "it"}).get_data(as_text=True)
+    assert "punteggio 0.55: numero di telefono; 1 link" in italian
+    assert "3 link (più di 2)" in italian
+    english = signed_in.get("/moderate", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "score 0.55: phone number; 1 link" in english and "3 links (more than 2)" in english
+
+
 def test_highlight_segments_cover_the_text():
     text = "Vai su bit.ly/x, poi Gratis GRATIS e www.a.com/gratis!"
     reasons = [{"code": "BLOCKED_KEYWORD", "detail": '"gratis"'}]

@@ -10,7 +10,8 @@ import redis
 
 from service import keys, moderation
 from service.vocabulary import Reason
-from service.web import highlight
+from service.web import highlight, reason_text
+from service.web.i18n import DEFAULT
 
 TABS = ("held", "spam", "approved", "rejected")
 SORTS = ("oldest", "newest", "score")
@@ -46,22 +47,27 @@ def counts(r: redis.Redis) -> dict[str, int]:
     return dict(zip(TABS, pipe.execute(), strict=True))
 
 
-def load(r: redis.Redis, query: Query) -> tuple[list[dict], str | None]:
-    """One page of cards and the cursor of the next page (None: last page)."""
+def load(r: redis.Redis, query: Query, lang: str = DEFAULT) -> tuple[list[dict], str | None]:
+    """One page of cards, reasons in `lang`, and the cursor of the next page
+    (None: last page)."""
     try:
         views, next_cursor = moderation.queue(
             r, status=query.tab, sort=query.sort, cursor=query.cursor, limit=query.limit
         )
     except ValueError:  # a cursor from another sort order or a mangled link: start over
-        return load(r, Query(query.tab, query.sort, None, query.limit))
-    return [card(view) for view in views], next_cursor
+        return load(r, Query(query.tab, query.sort, None, query.limit), lang)
+    return [card(view, lang) for view in views], next_cursor
 
 
-def card(view: dict) -> dict:
+def card(view: dict, lang: str = DEFAULT) -> dict:
     score = view["score"]
     history = view["author_history"]
     return {
         **view,
+        "reasons_shown": [
+            {"code": item["code"], "detail": reason_text.localise(item["detail"], lang)}
+            for item in view["reasons"]
+        ],
         "segments": highlight.segments(view["content"] or "", view["reasons"]),
         "score_bucket": None if score is None else round(score * SCORE_BUCKETS),
         "score_level": None if score is None else _level(score),

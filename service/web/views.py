@@ -96,7 +96,7 @@ def page():
     r = get_redis()
     session = g.web_session
     query = queue_page.Query.from_args(request.args)
-    cards, next_cursor = queue_page.load(r, query)
+    cards, next_cursor = queue_page.load(r, query, g.t.lang)
     if session.notice:
         sessions.clear_notice(r, session)
     return render(

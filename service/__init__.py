@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter
 
 from service import config as config_module
@@ -48,5 +49,10 @@ def create_app(config=None) -> Flask:
     app.register_blueprint(admin.bp)
     app.register_blueprint(moderation.bp)
     app.register_blueprint(web.bp)
+    if vaglio_config.trusted_proxies:
+        # Behind a TLS proxy: the scheme and host the browser used, so that the
+        # /moderate cookie is Secure and the same-origin check sees the real host.
+        n = vaglio_config.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
     logging.getLogger("service").setLevel(logging.INFO)
     return app

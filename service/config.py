@@ -26,6 +26,9 @@ class Config:
     max_deliveries: int = 5
     batch_size: int = 64
     model_poll_seconds: float = 1.0
+    # Reverse proxies in front of the API whose X-Forwarded-For/-Proto/-Host/
+    # -Port headers are believed (0: none; behind one nginx: 1).
+    trusted_proxies: int = 0
     extra: dict = field(default_factory=dict)
 
     @property
@@ -48,9 +51,15 @@ def from_env(env=None, **overrides) -> Config:
         ("VAGLIO_MAX_DELIVERIES", "max_deliveries", int),
         ("VAGLIO_BATCH_SIZE", "batch_size", int),
         ("VAGLIO_MODEL_POLL_SECONDS", "model_poll_seconds", float),
+        ("VAGLIO_TRUSTED_PROXIES", "trusted_proxies", int),
     ):
         if env.get(name):
-            values[attr] = kind(env[name])
+            try:
+                values[attr] = kind(env[name])
+            except ValueError:
+                raise ValueError(f"{name} must be a number, not {env[name]!r}") from None
+            if values[attr] < 0:
+                raise ValueError(f"{name} must not be negative")
     values.update(overrides)
     if "data_dir" in values:
         values["data_dir"] = Path(values["data_dir"])

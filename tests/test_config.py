@@ -1,8 +1,11 @@
 """Configuration: defaults, then VAGLIO_* variables, then overrides; the secret kept once."""
 
+import re
 import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 from service import config as config_module
 from service import create_app, limits
@@ -23,12 +26,23 @@ def test_environment_is_read(tmp_path):
         "VAGLIO_REDIS_URL": "redis://example.invalid:6380/2",
         "VAGLIO_SECRET_KEY": "k",
         "VAGLIO_MAX_BODY_BYTES": "1024",
+        "VAGLIO_TRUSTED_PROXIES": "1",
     }
     config = config_module.from_env(env=env)
     assert config.data_dir == tmp_path / "d"
     assert config.redis_url == "redis://example.invalid:6380/2"
     assert not config.embedded_redis
-    assert (config.secret_key, config.max_body_bytes) == ("k", 1024)
+    assert (config.secret_key, config.max_body_bytes, config.trusted_proxies) == ("k", 1024, 1)
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [("two", "VAGLIO_BATCH_SIZE must be a number, not 'two'"), ("-1", "must not be negative")],
+)
+def test_a_bad_number_in_the_environment_names_its_variable(tmp_path, value, message):
+    env = {"VAGLIO_SECRET_KEY": "k", "VAGLIO_DATA_DIR": str(tmp_path), "VAGLIO_BATCH_SIZE": value}
+    with pytest.raises(ValueError, match=re.escape(message)):
+        config_module.from_env(env=env)
 
 
 def test_overrides_win_over_the_environment(tmp_path):

@@ -80,6 +80,18 @@ def test_cookie_is_secure_over_https(client, operator):
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
 
 
+def test_behind_a_trusted_tls_proxy_the_cookie_is_secure(r, config_overrides, operator):
+    from service import create_app
+
+    forwarded = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "news.example.it"}
+    for proxies, secure in ((0, False), (1, True)):
+        app = create_app({**config_overrides, "trusted_proxies": proxies})
+        response = login(app.test_client(), operator, headers=forwarded)
+        app.extensions["vaglio.redis"].close()
+        assert response.status_code == 303
+        assert ("Secure" in session_cookie(response)) is secure, proxies
+
+
 def test_site_token_and_unknown_token_are_refused(client, site):
     refused = login(client, site)
     assert refused.status_code == 403 and "cannot moderate" in refused.get_data(as_text=True)

@@ -138,32 +138,63 @@ def tokens_create(role):
 
 @main.group()
 def authors():
-    """What Vaglio keeps about an author."""
+    """An author's comments, by e-mail address: export (access) and erasure."""
 
 
-@authors.command("erase")
-@click.argument("email")
-@click.option("--site", help="only on this site [every site]")
-@click.option("--scan", is_flag=True, help="also walk every stored comment, not only the index")
-@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
-def authors_erase(email, site, scan, as_json):
-    """Erase every comment posted with EMAIL, its trail and its training label."""
-    import json
-
+def _author_query(email: str, site: str | None, scan: bool):
+    """(Redis, secret, arguments) for `author_comments`/`erasure`, or a usage error."""
     from marshmallow import ValidationError
 
-    from service import erasure
-    from service.schemas import AuthorErasure
+    from service.schemas import AuthorQuery
 
     try:
-        wanted = AuthorErasure().load({"email": email, **({"site": site} if site else {})})
+        wanted = AuthorQuery().load({"email": email, **({"site": site} if site else {})})
     except ValidationError as error:
         messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.messages.items())
         raise click.BadParameter(messages) from None
     r = _redis()
     if site and not sites_module.exists(r, site):
         raise click.ClickException(f"no site named {site!r}")
-    result = erasure.erase_author(r, _config().secret_key, wanted["email"], site=site, scan=scan)
+    return r, _config().secret_key, {"email": wanted["email"], "site": site, "scan": scan}
+
+
+_author_options = [
+    click.argument("email"),
+    click.option("--site", help="only on this site [every site]"),
+    click.option("--scan", is_flag=True, help="also walk every stored comment, not only the index"),
+]
+
+
+def _with_author_options(command):
+    for option in reversed(_author_options):
+        command = option(command)
+    return command
+
+
+@authors.command("export")
+@_with_author_options
+def authors_export(email, site, scan):
+    """Print, as JSON, every comment posted with EMAIL and the author's counters."""
+    import json
+
+    from service import author_comments
+
+    r, secret, wanted = _author_query(email, site, scan)
+    found = author_comments.export(r, secret, **wanted)
+    click.echo(json.dumps(found, indent=2, ensure_ascii=False))
+
+
+@authors.command("erase")
+@_with_author_options
+@click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
+def authors_erase(email, site, scan, as_json):
+    """Erase every comment posted with EMAIL, its trail and its training label."""
+    import json
+
+    from service import erasure
+
+    r, secret, wanted = _author_query(email, site, scan)
+    result = erasure.erase_author(r, secret, **wanted)
     click.echo(json.dumps(result.as_dict()) if as_json else erasure.describe(result))
 
 

@@ -8,9 +8,7 @@ An approved comment also queues a `comment.removed` webhook, so the site takes
 it off its pages; that event carries the comment's id and thread, not its
 text or author.
 
-Comments are found through the per-author index written at ingest
-(`keys.author_comments`). `scan=True` also walks every stored comment, for
-comments stored before that index existed.
+Comments are found as `service.author_comments` finds them.
 
 Kept: blocking by the e-mail's keyed hash (an operator's decision about an
 address, not the address itself), models already trained (they hold hashed
@@ -25,7 +23,7 @@ from dataclasses import dataclass, field
 
 import redis
 
-from service import keys, privacy, sites, webhooks
+from service import author_comments, keys, privacy, sites, webhooks
 from service.clock import now_ms
 from service.vocabulary import Status
 
@@ -77,12 +75,7 @@ def erase_author(
 ) -> ErasureResult:
     """Erase every comment posted with `email` (on `site`, or on every site)."""
     email_hash = privacy.email_hash(secret, email)
-    names = [site] if site is not None else sites.names(r)
-    found = {name: set(r.smembers(keys.author_comments(name, email_hash))) for name in names}
-    if scan:
-        for comment_id, comment_site in _scan(r, email_hash):
-            if comment_site in found:
-                found[comment_site].add(comment_id)
+    found = author_comments.find(r, email_hash, site=site, scan=scan)
     script = r.register_script(_ERASE)
     result = ErasureResult(by_status={status: 0 for status in _STATUSES})
     for name, ids in found.items():
@@ -128,28 +121,6 @@ def _erase_site(r, script, site: str, email_hash: str, ids: list[str]) -> list[s
             client=pipe,
         )
     return [status for status in pipe.execute() if status]
-
-
-def _scan(r: redis.Redis, email_hash: str):
-    """(id, site) of every stored comment posted with this e-mail hash."""
-    pattern = keys.comment("*")
-    batch: list[str] = []
-
-    def matches(names):
-        pipe = r.pipeline(transaction=False)
-        for name in names:
-            pipe.hmget(name, "id", "site", "email_hash")
-        for comment_id, site, found_hash in pipe.execute():
-            if comment_id and found_hash == email_hash:
-                yield comment_id, site
-
-    for name in r.scan_iter(match=pattern, count=1000):
-        batch.append(name)
-        if len(batch) == 1000:
-            yield from matches(batch)
-            batch = []
-    if batch:
-        yield from matches(batch)
 
 
 def describe(result: ErasureResult) -> str:

@@ -69,7 +69,7 @@ def document() -> dict:
                 "Decision": _schema(schemas.Decision()),
                 "BulkDecision": _schema(schemas.BulkDecision()),
                 "SiteSettings": _schema(sites.SiteSettingsUpdate()),
-                "AuthorErasure": _schema(schemas.AuthorErasure()),
+                "AuthorQuery": _schema(schemas.AuthorQuery()),
             },
         },
         "paths": {
@@ -97,7 +97,14 @@ def document() -> dict:
                 "post": _op(
                     "Erase every comment posted with an e-mail address",
                     "operator",
-                    ref + "AuthorErasure",
+                    ref + "AuthorQuery",
+                )
+            },
+            "/v1/authors/export": {
+                "post": _op(
+                    "Every comment posted with an e-mail address (right of access)",
+                    "operator",
+                    ref + "AuthorQuery",
                 )
             },
             "/healthz": {"get": _op("Liveness", None)},

@@ -142,8 +142,9 @@ class BulkDecision(Decision):
     )
 
 
-class AuthorErasure(CleanStrings):
-    """What an operator posts to ``POST /v1/authors/erase``."""
+class AuthorQuery(CleanStrings):
+    """What an operator posts to ``POST /v1/authors/erase`` and ``/export``
+    (in the body: an address in a URL would end up in access logs)."""
 
     class Meta:
         unknown = RAISE  # an operator's typo must not erase on another site

@@ -1,14 +1,15 @@
-"""Operators: site policy settings, the model registry, erasure of an author's comments."""
+"""Operators: site policy settings, the model registry, an author's comments
+(export and erasure)."""
 
 from flask import Blueprint, current_app, request
 from marshmallow import ValidationError
 
-from service import erasure, jobs, registry, sites, webhooks
+from service import author_comments, erasure, jobs, registry, sites, webhooks
 from service.auth import require
 from service.problems import Conflict, Invalid, NotFound
 from service.redis_conn import get_redis
 from service.request_body import parse
-from service.schemas import AuthorErasure
+from service.schemas import AuthorQuery
 from service.vocabulary import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/v1")
@@ -93,20 +94,30 @@ def job(job_id: str):
     return found
 
 
+def _author_query() -> dict:
+    body, _ = parse(request)
+    try:
+        wanted = AuthorQuery().load(body)
+    except ValidationError as error:
+        raise Invalid(error.messages) from None
+    if "site" in wanted and not sites.exists(get_redis(), wanted["site"]):
+        raise Invalid({"site": ["No site with this name."]})
+    return {**wanted, "site": wanted.get("site")}
+
+
 @bp.post("/authors/erase")
 @require(Role.OPERATOR)
 def erase_author():
     """Erase every comment posted with an e-mail address (see `service.erasure`)."""
-    body, _ = parse(request)
-    try:
-        wanted = AuthorErasure().load(body)
-    except ValidationError as error:
-        raise Invalid(error.messages) from None
-    r = get_redis()
-    if "site" in wanted and not sites.exists(r, wanted["site"]):
-        raise Invalid({"site": ["No site with this name."]})
+    wanted = _author_query()
     secret = current_app.config["VAGLIO"].secret_key
-    result = erasure.erase_author(
-        r, secret, wanted["email"], site=wanted.get("site"), scan=wanted["scan"]
-    )
-    return result.as_dict()
+    return erasure.erase_author(get_redis(), secret, **wanted).as_dict()
+
+
+@bp.post("/authors/export")
+@require(Role.OPERATOR)
+def export_author():
+    """Every comment posted with an e-mail address (see `service.author_comments`)."""
+    wanted = _author_query()
+    secret = current_app.config["VAGLIO"].secret_key
+    return author_comments.export(get_redis(), secret, **wanted)

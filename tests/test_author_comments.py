@@ -1,4 +1,4 @@
-"""An operator erases what an author posted: every comment, trail and label."""
+"""An operator exports or erases what an author posted, found by e-mail address."""
 
 import json
 
@@ -158,16 +158,43 @@ def test_a_comment_stored_before_the_author_index_is_found_by_a_scan(
     ],
     ids=["bad-email", "no-email", "unknown-site", "unknown-field", "bad-flag"],
 )
-def test_bad_requests_are_refused_and_erase_nothing(r, client, operator, world, body, field):
-    response = erase(client, operator, **body)
+@pytest.mark.parametrize("action", ["erase", "export"])
+def test_bad_requests_are_refused_and_change_nothing(
+    r, client, operator, world, body, field, action
+):
+    response = client.post(f"/v1/authors/{action}", json=body, headers=bearer(operator))
     assert response.status_code == 422
     assert field in response.get_json()["errors"]
     assert "mario.rossi" not in response.get_data(as_text=True)
     assert r.exists(keys.comment(world["mario"]["approved"]))
 
 
-def test_only_operators_erase(r, client, site, moderator, world):
-    assert erase(client, moderator, email=MARIO).status_code == 403
-    assert erase(client, site, email=MARIO).status_code == 403
-    assert client.post("/v1/authors/erase", json={"email": MARIO}).status_code == 401
+@pytest.mark.parametrize("action", ["erase", "export"])
+def test_only_operators_export_or_erase(r, client, site, moderator, world, action):
+    route = f"/v1/authors/{action}"
+    for token in (moderator, site):
+        assert client.post(route, json={"email": MARIO}, headers=bearer(token)).status_code == 403
+    assert client.post(route, json={"email": MARIO}).status_code == 401
     assert r.exists(keys.comment(world["mario"]["approved"]))
+
+
+def test_an_author_gets_a_copy_of_what_they_posted(r, client, operator, runner, world):
+    from service.cli import main
+
+    response = client.post("/v1/authors/export", json={"email": MARIO}, headers=bearer(operator))
+    assert response.status_code == 200, response.get_json()
+    text = response.get_data(as_text=True)
+    assert MARIO not in text and '"email"' not in text
+    found = response.get_json()
+    assert found["comments"] == 5 and set(found["sites"]) == {"news", "blog"}
+    news = found["sites"]["news"]
+    assert [c["id"] for c in news["comments"]] == list(world["mario"].values())  # oldest first
+    assert news["comments"][0]["content"].startswith("Ottimo articolo")
+    assert news["author_history"] == {"approved": 1, "held": 0, "spam": 2, "rejected": 0}
+    assert world["anna"] not in text
+
+    printed = runner.invoke(main, ["authors", "export", MARIO, "--site", "blog"])
+    assert printed.exit_code == 0, printed.output
+    only_blog = json.loads(printed.output)
+    assert list(only_blog["sites"]) == ["blog"] and only_blog["comments"] == 1
+    assert r.exists(keys.comment(world["on_blog"]))  # a copy changes nothing

@@ -34,6 +34,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
+from sklearn.utils import murmurhash3_32
 
 # Markers for the start and end of a comment, so that word n-grams can tell a
 # comment that *opens* with "check out" or "subscribe" from one that quotes it.
@@ -227,9 +228,10 @@ class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     def _new_fragment_columns(self, words: list[str]) -> list[bytes]:
         """`word_fragment_columns` of words not seen before, as bytes."""
-        analyze = self._hasher().build_analyzer()
+        low, high = self.ngram_range
+        # many n-grams a call: FeatureHasher's compiled loop pays for its set-up
         hasher = FeatureHasher(n_features=_N_FEATURES, input_type="string", alternate_sign=False)
-        hashed = hasher.transform([analyze(word) for word in words]).tocsr()
+        hashed = hasher.transform([_char_wb_grams(word, low, high) for word in words]).tocsr()
         learned = self.compact(hashed.indices.astype(np.int64))  # sorted within each row
         keep = learned >= 0
         data = learned[keep].tobytes()
@@ -239,9 +241,8 @@ class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
 
     def _word_gram_columns(self, grams: list[str]) -> list[int]:
         """The learned column of each word n-gram, or -1."""
-        hasher = FeatureHasher(n_features=_N_FEATURES, input_type="string", alternate_sign=False)
-        hashed = hasher.transform([[gram] for gram in grams]).tocsr()  # one column a row
-        return self.compact(hashed.indices.astype(np.int64)).tolist()
+        hashed = np.fromiter(map(_hash_column, grams), dtype=np.int64, count=len(grams))
+        return self.compact(hashed).tolist()
 
     def compact(self, hash_columns: np.ndarray) -> np.ndarray:
         """Learned column of each hash column, -1 for those not learned."""
@@ -263,6 +264,29 @@ class HashedNgrams(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         out.sum_duplicates()
         out.data[:] = 1.0
         return out
+
+
+def _hash_column(text: str) -> int:
+    """The column HashingVectorizer and FeatureHasher give `text` (signed
+    MurmurHash3 of its UTF-8, seed 0, absolute value modulo the width), without
+    their per-call set-up: a word n-gram is one string, and most batches have
+    few new ones. A test checks both agree."""
+    return abs(murmurhash3_32(text, seed=0)) % _N_FEATURES
+
+
+def _char_wb_grams(word: str, low: int, high: int) -> list[str]:
+    """scikit-learn's "char_wb" n-grams of one word, cut the same way (a word
+    padded with a space each side; one shorter than an n gives itself once)
+    with fewer Python steps. A test checks both agree."""
+    padded = f" {word} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if size <= n:
+            grams.append(padded)
+            break
+        grams += [padded[i : i + n] for i in range(size - n + 1)]
+    return grams
 
 
 def _look_up(cache: dict, units: list[str], work_out) -> list:

@@ -140,3 +140,19 @@ def test_letters_repeated_in_a_link_are_not_shouting():
     assert measure("Fonte: https://www.agcom.it/comunicati", "", "", 0)[runs] == 0
     assert measure("Fonte: www.agcom.it, è gratissss", "", "", 0)[runs] > 0
     assert measure("freeeee money", "", "", 0)[runs] > 0
+
+
+def test_unit_hashing_and_cutting_match_scikit_learn():
+    from sklearn.feature_extraction import FeatureHasher
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    from classifier.ngrams import _N_FEATURES, _char_wb_grams, _hash_column
+
+    words = ["a", "ab", "abc", "casino", "perché", "straße", "ñandú", "😀😀", "x" * 40, "c4s1n0"]
+    hasher = FeatureHasher(n_features=_N_FEATURES, input_type="string", alternate_sign=False)
+    hashed = hasher.transform([[w] for w in words]).tocsr()
+    assert hashed.indices.tolist() == [_hash_column(w) for w in words]
+    for low, high in ((3, 5), (2, 4), (1, 1)):
+        analyze = HashingVectorizer(analyzer="char_wb", ngram_range=(low, high)).build_analyzer()
+        for word in words:
+            assert _char_wb_grams(word, low, high) == analyze(word), (word, low, high)

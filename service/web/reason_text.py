@@ -12,7 +12,7 @@ stands for a number, a name or a quoted phrase, carried over as it is.
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from service.web.i18n import DEFAULT, catalogue
 
@@ -21,25 +21,35 @@ _PLACEHOLDER = re.compile(r"\\\{(\w+)\\\}")  # `{name}` once escaped by re.escap
 
 
 @cache
-def _patterns(lang: str) -> tuple[tuple[re.Pattern, str], ...]:
-    found = []
+def _catalogue(lang: str) -> tuple[dict[str, str], tuple[tuple[re.Pattern, str], ...]]:
+    """Fixed phrases (looked up) and phrases with `{name}`s (matched)."""
+    fixed, patterns = {}, []
     for key, text in catalogue(lang).items():
-        if key.startswith(_PREFIX):
-            english = re.escape(key[len(_PREFIX) :])
-            found.append((re.compile(_PLACEHOLDER.sub(r"(?P<\1>.+?)", english) + r"\Z"), text))
-    return tuple(found)
+        if not key.startswith(_PREFIX):
+            continue
+        english = key[len(_PREFIX) :]
+        if "{" not in english:
+            fixed[english] = text
+            continue
+        regex = _PLACEHOLDER.sub(r"(?P<\1>.+?)", re.escape(english)) + r"\Z"
+        patterns.append((re.compile(regex), text))
+    return fixed, tuple(patterns)
 
 
 def _fragment(text: str, lang: str) -> str:
     if text.startswith('"'):
         return text
-    for pattern, translation in _patterns(lang):
+    fixed, patterns = _catalogue(lang)
+    if text in fixed:
+        return fixed[text]
+    for pattern, translation in patterns:
         match = pattern.match(text)
         if match:
             return translation.format(**match.groupdict())
     return text
 
 
+@lru_cache(maxsize=8192)  # a page repeats the same few details
 def localise(detail: str, lang: str) -> str:
     """`detail` as a moderator reading `lang` should see it."""
     if lang == DEFAULT or not detail:

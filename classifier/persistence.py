@@ -135,6 +135,13 @@ def _minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
 
 
+def check_loadable(blob: bytes) -> None:
+    """Raise `ModelLoadError` if this process could not load the model (damaged
+    file, other format, other scikit-learn minor), without loading it."""
+    header, _ = _open(blob)
+    _check_versions(header)
+
+
 def read_card(blob: bytes) -> dict[str, Any]:
     """The model card, checked against the digest, without loading the model."""
     header, _ = _open(blob)

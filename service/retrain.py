@@ -82,7 +82,7 @@ def run(
     on_step=lambda step: None,
 ) -> RetrainResult:
     from classifier.evaluation import evaluate, write_comparison_report
-    from classifier.persistence import dumps, loads
+    from classifier.persistence import ModelLoadError, dumps, loads
     from classifier.training import train
 
     started = time.monotonic()
@@ -92,13 +92,20 @@ def run(
     on_step(f"training on {data.describe()}")
     candidate = train(data.train, seed=0, progress=progress, source_weights=data.source_weights)
     active_version = registry.active_version(r)
-    active = loads(registry.blob(r, active_version)) if active_version else None
+    active, unusable = None, None
+    if active_version:
+        try:
+            active = loads(registry.blob(r, active_version))
+        except ModelLoadError as error:  # e.g. made with another scikit-learn
+            unusable = f"the active model {active_version} cannot be loaded here: {error}"
 
     on_step("evaluating candidate and active model")
     metrics = {"candidate": evaluate(candidate, data.evaluation)}
     if active is not None:
         metrics["active"] = evaluate(active, data.evaluation)
     not_worse, checks = guard(metrics["candidate"], metrics.get("active"))
+    if unusable:
+        checks = [f"{unusable}; nothing to compare with"]
 
     card = {**candidate.card, "origin": "retrain", "evaluation": metrics}
     version = registry.store(r, dumps(candidate), card)

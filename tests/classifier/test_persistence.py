@@ -1,4 +1,3 @@
-import hashlib
 import json
 
 import pytest
@@ -7,24 +6,13 @@ from sklearn.preprocessing import MaxAbsScaler
 from classifier import persistence
 from classifier.model import SpamModel
 from classifier.persistence import FORMAT_VERSION, MAGIC, ModelLoadError, dumps, loads, read_card
+from tests.models import reenvelope
 
 COMMENTS = [
     {"content": "Check out my channel http://bit.ly/x", "author": "promo-site.com"},
     {"content": "Bellissimo articolo, grazie"},
     {"content": "c4s1n0 bonus!!! www.win.net"},
 ]
-
-
-def reenvelope(blob, change_header=None, payload=None):
-    """Rebuild a file with a valid checksum after editing its header/payload,
-    to reach the checks that come after the checksum."""
-    body = blob[len(MAGIC) + 65 :]
-    header_line, _, original = body.partition(b"\n")
-    header = json.loads(header_line)
-    if change_header:
-        change_header(header)
-    body = json.dumps(header).encode() + b"\n" + (original if payload is None else payload)
-    return MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body
 
 
 def test_round_trip_gives_identical_scores(model, blob):

@@ -16,6 +16,19 @@ class RegistryError(Exception):
     pass
 
 
+class UnusableModel(RegistryError):
+    """A stored version this install cannot load: never made active."""
+
+
+def check_usable(r: redis.Redis, version: str) -> None:
+    from classifier.persistence import ModelLoadError, check_loadable
+
+    try:
+        check_loadable(blob(r, version))
+    except ModelLoadError as error:
+        raise UnusableModel(f"Model {version} cannot be used here: {error}") from None
+
+
 def store(r: redis.Redis, blob: bytes, card: dict) -> str:
     """Store a new version (inactive); returns its name, e.g. ``v3``."""
     version = f"v{r.incr(keys.MODEL_SEQ)}"
@@ -58,6 +71,7 @@ def activate(r: redis.Redis, version: str) -> str | None:
     """Make ``version`` active; returns the version it replaced."""
     if r.zscore(keys.MODELS, version) is None:
         raise RegistryError(f"No model version {version!r}.")
+    check_usable(r, version)
     previous = r.set(keys.ACTIVE_MODEL, version, get=True)
     if previous and previous != version:
         r.lpush(keys.MODEL_HISTORY, previous)
@@ -66,9 +80,11 @@ def activate(r: redis.Redis, version: str) -> str | None:
 
 def rollback(r: redis.Redis) -> str:
     """Re-activate the version that was active before the current one."""
-    previous = r.lpop(keys.MODEL_HISTORY)
+    previous = r.lindex(keys.MODEL_HISTORY, 0)
     if previous is None:
         raise RegistryError("No earlier active version to roll back to.")
+    check_usable(r, previous)
+    r.lpop(keys.MODEL_HISTORY)
     r.set(keys.ACTIVE_MODEL, previous)
     return previous
 

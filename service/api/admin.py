@@ -61,6 +61,8 @@ def activate(version: str):
     r = get_redis()
     try:
         previous = registry.activate(r, version)
+    except registry.UnusableModel as error:
+        raise Conflict(str(error)) from None
     except registry.RegistryError as error:
         raise NotFound(str(error)) from None
     return {"active": version, "previous": previous}

@@ -16,6 +16,7 @@ import requests
 
 from service import registry
 from tests.conftest import bearer, post
+from tests.models import install
 from tests.processes import vaglio_env, wait_for
 from tests.test_moderate_page import XSS_AUTHOR, XSS_CONTENT, held, verdict
 
@@ -90,9 +91,7 @@ def api_status(base: str, token: str, comment_id: str) -> str:
 def server(r, config_overrides, tmp_path):
     """`vaglio serve --no-worker` on a free port, on the tests' Redis."""
     if not registry.active_version(r):
-        # No worker runs, so no model is ever loaded: a registry entry keeps
-        # `serve` from training the default model at start-up.
-        registry.activate(r, registry.store(r, b"-", {"origin": "browser test, never loaded"}))
+        install(r)  # the session's starter model: `serve` need not train one at start-up
     port = free_port()
     script = Path(sys.executable).with_name("vaglio")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]

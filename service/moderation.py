@@ -124,12 +124,17 @@ def audit_trail(r: redis.Redis, comment_id: str) -> list[dict]:
     return [json.loads(item) for item in r.lrange(keys.audit(comment_id), 0, -1)]
 
 
+class UnknownComment(LookupError):
+    """`author_of` names no stored comment."""
+
+
 def queue(
     r: redis.Redis,
     *,
     status: str = "held",
     site: str | None = None,
     thread: str | None = None,
+    author_of: str | None = None,
     sort: str = "oldest",
     cursor: str | None = None,
     limit: int = 50,
@@ -138,20 +143,19 @@ def queue(
 
     ``oldest`` pages by creation time ascending, ``newest`` descending;
     ``score`` by spam score, highest first. The cursor is "<score>:<id>" of the last item shown, so
-    decisions taken meanwhile never make a page skip comments.
+    decisions taken meanwhile never make a page skip comments. ``author_of``
+    keeps the comments of the author (same e-mail, same site) of that comment.
     """
     index = keys.by_status_score(status) if sort == "score" else keys.by_status(status)
     after_score, after_id = parse_cursor(cursor)
     store = CommentStore(r)
+    if author_of:
+        pages = _author_pages(r, store, author_of, index, sort, after_score)
+    else:
+        pages = _index_pages(r, index, sort, after_score, chunk=max(limit * 2, 50))
     items: list[dict] = []
     last = None
-    chunk = max(limit * 2, 50)
-    offset = 0
-    while len(items) < limit:
-        page = _range(r, index, sort, after_score, offset, chunk)
-        if not page:
-            break
-        offset += len(page)
+    for page in pages:
         page = [(m, s) for m, s in page if _after(sort, s, m, after_score, after_id)]
         pipe = r.pipeline(transaction=False)
         for member, _ in page:
@@ -167,6 +171,8 @@ def queue(
             last = (score, member)
             if len(items) == limit:
                 break
+        if len(items) == limit:
+            break
     pipe = r.pipeline(transaction=False)
     for record in items:
         pipe.hgetall(keys.author(record["site"], record["email_hash"]))
@@ -176,6 +182,36 @@ def queue(
     ]
     next_cursor = f"{last[0]!r}:{last[1]}" if last and len(items) == limit else None
     return views, next_cursor
+
+
+def _index_pages(r, index, sort, after_score, chunk):
+    """(id, score) pages of a status index, in queue order, from the cursor on."""
+    offset = 0
+    while True:
+        page = _range(r, index, sort, after_score, offset, chunk)
+        if not page:
+            return
+        offset += len(page)
+        yield page
+
+
+def _author_pages(r, store: CommentStore, comment_id: str, index, sort, after_score):
+    """The one page of (id, score) of the author of `comment_id` in a status
+    index, in queue order from the cursor on: an author has few comments, the
+    index may have many."""
+    record = store.get(comment_id)
+    if record is None:
+        raise UnknownComment(comment_id)
+    ids = sorted(r.smembers(keys.author_comments(record["site"], record["email_hash"])))
+    pipe = r.pipeline(transaction=False)
+    for member in ids:
+        pipe.zscore(index, member)
+    found = [(m, s) for m, s in zip(ids, pipe.execute(), strict=True) if s is not None]
+    if after_score is not None:  # the bound `_range` puts on a status index
+        ascending = _ascending(sort)
+        found = [(m, s) for m, s in found if (s >= after_score if ascending else s <= after_score)]
+    found.sort(key=lambda item: (item[1], item[0]), reverse=not _ascending(sort))
+    yield found
 
 
 def parse_cursor(cursor: str | None) -> tuple[float | None, str]:

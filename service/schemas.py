@@ -124,6 +124,7 @@ class QueueQuery(Schema):
     )
     site = fields.String(validate=validate.Length(min=1, max=63))
     thread = fields.String(validate=validate.Length(min=1, max=limits.THREAD_MAX))
+    author_of = fields.String(validate=validate.Length(min=1, max=64))  # a comment id
     sort = fields.String(
         load_default="oldest", validate=validate.OneOf(["oldest", "newest", "score"])
     )

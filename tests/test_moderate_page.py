@@ -214,6 +214,32 @@ def test_form_decision_changes_status_audit_and_label(r, client, site, signed_in
     assert "1 comment approved." not in signed_in.get("/moderate").get_data(as_text=True)
 
 
+def test_one_authors_comments_on_their_own_and_decided_there(r, client, site, signed_in):
+    mario = [held(r, client, site, n, email="burst@example.org", author="Mario") for n in (1, 2)]
+    anna = held(r, client, site, 3, author="Anna")
+    everyone = signed_in.get("/moderate").get_data(as_text=True)
+    link = f"/moderate?author_of={mario[0]}"
+    assert link in everyone and f"/moderate?author_of={anna}" not in everyone  # Anna: one comment
+
+    only = signed_in.get(link).get_data(as_text=True)
+    assert all(f'id="c-{i}"' in only for i in mario) and f'id="c-{anna}"' not in only
+    assert "Only comments from Mario." in only and 'href="/moderate"' in only
+    assert f'href="/moderate?tab=spam&amp;author_of={mario[0]}"' in only  # the tabs keep it
+
+    data = {
+        "decide": f"spam:{mario[1]}",
+        "csrf": page_csrf(signed_in),
+        "tab": "held",
+        "author_of": mario[0],
+    }
+    done = signed_in.post("/moderate/decide", data=data, headers={"Origin": "http://localhost"})
+    assert done.status_code == 303 and done.headers["Location"] == link
+    assert r.hget(keys.comment(mario[1]), "status") == "spam"
+
+    gone = signed_in.get("/moderate?author_of=no-such-comment").get_data(as_text=True)
+    assert f'id="c-{anna}"' in gone and 'id="author-filter"' not in gone
+
+
 def test_bulk_decision_and_json_answer(r, client, site, signed_in):
     ids = [held(r, client, site, n) for n in range(3)]
     csrf = page_csrf(signed_in)

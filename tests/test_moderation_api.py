@@ -68,6 +68,34 @@ def test_queue_filters(client, site, moderator, held, r):
     assert queue(client, moderator, sort="random").status_code == 422
 
 
+def test_queue_of_one_author(r, client, site, moderator, held):
+    """A burst from one address, among others: its comments alone, paged in order."""
+    burst = []
+    for n, score in enumerate([0.5, 0.9, 0.7]):
+        comment_id = post(client, site, content=f"Offerta {n}", email="burst@example.org")
+        give_verdict(r, comment_id, "held", score)
+        burst.append(comment_id)
+    spam = post(client, site, content="Offerta finale", email="burst@example.org")
+    give_verdict(r, spam, "spam", 0.99)
+
+    oldest = queue(client, moderator, author_of=burst[1]).get_json()
+    assert [c["id"] for c in oldest["comments"]] == burst
+    assert {c["author_history"]["held"] for c in oldest["comments"]} == {3}
+    first = queue(client, moderator, author_of=burst[0], sort="score", limit=2).get_json()
+    assert [c["id"] for c in first["comments"]] == [burst[1], burst[2]]
+    rest = queue(
+        client, moderator, author_of=burst[0], sort="score", limit=2, cursor=first["next_cursor"]
+    ).get_json()
+    assert [c["id"] for c in rest["comments"]] == [burst[0]] and rest["next_cursor"] is None
+    in_spam = queue(client, moderator, author_of=burst[0], status="spam").get_json()
+    assert [c["id"] for c in in_spam["comments"]] == [spam]
+    assert [
+        c["id"] for c in queue(client, moderator, author_of=held[0]).get_json()["comments"]
+    ] == [held[0]]
+    unknown = queue(client, moderator, author_of="no-such-comment")
+    assert unknown.status_code == 422 and "author_of" in unknown.get_json()["errors"]
+
+
 def test_approve_publishes_labels_ham_and_audits(r, client, site, moderator, held):
     response = client.post(
         f"/v1/comments/{held[0]}/decision",

@@ -25,6 +25,8 @@ def queue():
         items, next_cursor = moderation.queue(get_redis(), **query)
     except ValueError as error:
         raise Invalid({"cursor": [str(error)]}) from None
+    except moderation.UnknownComment:
+        raise Invalid({"author_of": ["No comment with this id."]}) from None
     return {"comments": items, "next_cursor": next_cursor}
 
 

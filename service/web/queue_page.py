@@ -4,7 +4,7 @@ Held comments come oldest first by default (a queue is worked in order), the
 other tabs newest first: the moderator looks there for recent mistakes to fix.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import redis
 
@@ -26,6 +26,7 @@ class Query:
     sort: str = "oldest"
     cursor: str | None = None
     limit: int = PAGE_SIZE
+    author_of: str | None = None  # only the comments of this comment's author
 
     @classmethod
     def from_args(cls, args) -> "Query":
@@ -37,7 +38,10 @@ class Query:
         except ValueError:
             limit = PAGE_SIZE
         cursor = args.get("cursor") or None
-        return cls(tab, sort, cursor if _valid_cursor(cursor) else None, limit)
+        author_of = args.get("author_of") or None
+        if author_of is not None and len(author_of) > 64:
+            author_of = None
+        return cls(tab, sort, cursor if _valid_cursor(cursor) else None, limit, author_of)
 
 
 def counts(r: redis.Redis) -> dict[str, int]:
@@ -52,10 +56,17 @@ def load(r: redis.Redis, query: Query, lang: str = DEFAULT) -> tuple[list[dict],
     (None: last page)."""
     try:
         views, next_cursor = moderation.queue(
-            r, status=query.tab, sort=query.sort, cursor=query.cursor, limit=query.limit
+            r,
+            status=query.tab,
+            sort=query.sort,
+            cursor=query.cursor,
+            limit=query.limit,
+            author_of=query.author_of,
         )
     except ValueError:  # a cursor from another sort order or a mangled link: start over
-        return load(r, Query(query.tab, query.sort, None, query.limit), lang)
+        return load(r, replace(query, cursor=None), lang)
+    except moderation.UnknownComment:  # erased meanwhile, or a mangled link: everyone
+        return load(r, replace(query, cursor=None, author_of=None), lang)
     return [card(view, lang) for view in views], next_cursor
 
 
@@ -73,6 +84,7 @@ def card(view: dict, lang: str = DEFAULT) -> dict:
         "score_level": None if score is None else _level(score),
         "score_text": None if score is None else f"{score:.2f}",
         "first_comment": sum(history.values()) <= 1,  # the counts include this comment
+        "has_others": sum(history.values()) > 1,
     }
 
 
@@ -86,7 +98,7 @@ def card_labels(t) -> dict:
 
 
 _CARD_LABELS = ("select", "history", "first_comment", "thread", "reply", "reasons", "website")
-_CARD_LABELS += ("score", "no_score")
+_CARD_LABELS += ("score", "no_score", "by_author")
 
 
 def _level(score: float) -> str:

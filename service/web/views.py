@@ -8,11 +8,13 @@ session's CSRF token.
 
 import functools
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import Blueprint, g, make_response, redirect, render_template, request, url_for
 
 from service import moderation, tokens
+from service.comment_store import CommentStore
 from service.limits import NOTE_MAX
 from service.redis_conn import get_redis
 from service.vocabulary import Role
@@ -96,12 +98,16 @@ def page():
     r = get_redis()
     session = g.web_session
     query = queue_page.Query.from_args(request.args)
+    filtered = CommentStore(r).get(query.author_of) if query.author_of else None
+    if filtered is None:  # no filter, or its comment is gone (erased): everyone
+        query = replace(query, author_of=None)
     cards, next_cursor = queue_page.load(r, query, g.t.lang)
     if session.notice:
         sessions.clear_notice(r, session)
     return render(
         "moderate/queue.html",
         query=query,
+        author_filter=filtered and filtered["author"],
         cards=cards,
         next_cursor=next_cursor,
         counts=queue_page.counts(r),
@@ -156,6 +162,7 @@ def page_url(query: queue_page.Query, **changes) -> str:
         "sort": query.sort if query.sort != queue_page.DEFAULT_SORT[query.tab] else None,
         "cursor": query.cursor,
         "limit": query.limit if query.limit != queue_page.PAGE_SIZE else None,
+        "author_of": query.author_of,
     }
     values.update(changes)
     return url_for(".page", **{k: v for k, v in values.items() if v is not None})

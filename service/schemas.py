@@ -156,3 +156,26 @@ class AuthorQuery(CleanStrings):
     )
     site = fields.String(validate=validate.Length(min=1, max=63))  # all sites when absent
     scan = fields.Boolean(load_default=False)
+
+
+class RetrainOptions(Schema):
+    """The optional body of ``POST /v1/models/retrain``."""
+
+    class Meta:
+        unknown = RAISE
+
+    activate = fields.Boolean(load_default=False)  # "false" means false, not a truthy string
+    force = fields.Boolean(load_default=False)
+
+
+class ThreadQuery(Schema):
+    """Paging of ``GET /v1/threads/<thread>/comments``."""
+
+    class Meta:
+        unknown = EXCLUDE  # a site's cache-busting parameters
+
+    cursor = fields.String(validate=validate.Length(min=1, max=64))  # the last id shown
+    limit = fields.Integer(
+        load_default=limits.PAGE_SIZE_DEFAULT,
+        validate=validate.Range(1, limits.PAGE_SIZE_MAX),
+    )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from service import registry, sites
+from service import keys, registry, sites
 from tests.conftest import bearer
 from tests.models import install
 from tests.processes import wait_for
@@ -84,3 +84,19 @@ def test_retrain_runs_in_the_background_and_reports(
         result["candidate"] if result["promoted"] else model_version
     )
     assert client.get("/v1/jobs/job_nope", headers=bearer(operator)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body", [{"activate": "maybe"}, {"activate": True, "dry_run": True}, ["activate"]]
+)
+def test_bad_retrain_options_are_422_and_start_nothing(r, client, operator, body):
+    response = client.post("/v1/models/retrain", json=body, headers=bearer(operator))
+    assert response.status_code in (400, 422), response.get_json()
+    assert r.zcard(keys.JOBS) == 0
+
+
+def test_retrain_options_mean_what_they_say():
+    from service.schemas import RetrainOptions
+
+    assert RetrainOptions().load({"activate": "false"}) == {"activate": False, "force": False}
+    assert RetrainOptions().load({}) == {"activate": False, "force": False}

@@ -1,5 +1,7 @@
 """The thread listing a site renders: approved only, oldest first, paginated, cached."""
 
+import pytest
+
 from service import keys
 from tests.conftest import bearer, post
 
@@ -62,6 +64,20 @@ def test_thread_ids_may_be_paths_and_sites_are_separate(r, client, site):
     assert theirs.get_json()["comments"] == []
 
 
-def test_bad_limit_is_422(client, site):
-    response = client.get("/v1/threads/x/comments?limit=0", headers=bearer(site))
-    assert response.status_code == 422 and "limit" in response.get_json()["errors"]
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("limit=0", "limit"),
+        ("limit=abc", "limit"),
+        ("limit=1.5", "limit"),
+        ("cursor=" + "x" * 65, "cursor"),
+    ],
+)
+def test_bad_paging_is_422(client, site, query, field):
+    response = client.get(f"/v1/threads/x/comments?{query}", headers=bearer(site))
+    assert response.status_code == 422 and field in response.get_json()["errors"]
+
+
+def test_a_sites_own_query_parameters_are_ignored(client, site):
+    response = client.get("/v1/threads/x/comments?_=1732600000", headers=bearer(site))
+    assert response.status_code == 200 and response.get_json()["comments"] == []

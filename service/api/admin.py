@@ -9,7 +9,7 @@ from service.auth import require
 from service.problems import Conflict, Invalid, NotFound
 from service.redis_conn import get_redis
 from service.request_body import parse
-from service.schemas import AuthorQuery
+from service.schemas import AuthorQuery, RetrainOptions
 from service.vocabulary import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/v1")
@@ -72,15 +72,13 @@ def activate(version: str):
 @require(Role.OPERATOR)
 def retrain():
     """Start a background retrain; poll the returned job."""
-    options = request.get_json(silent=True) or {}
-    if not isinstance(options, dict):
-        options = {}
+    body = parse(request)[0] if request.content_length or request.data else {}
     try:
-        job_id = jobs.create_retrain(
-            get_redis(),
-            activate=bool(options.get("activate", False)),
-            force=bool(options.get("force", False)),
-        )
+        options = RetrainOptions().load(body)
+    except ValidationError as error:
+        raise Invalid(error.messages) from None
+    try:
+        job_id = jobs.create_retrain(get_redis(), **options)
     except jobs.JobBusy as busy:
         raise Conflict("A retrain is already running.", job=str(busy)) from None
     location = f"/v1/jobs/{job_id}"

@@ -1,12 +1,14 @@
 """The site reads what was released: approved comments of a thread."""
 
 from flask import Blueprint, Response, g, json, request
+from marshmallow import ValidationError
 
-from service import keys, limits
+from service import keys
 from service.auth import require
 from service.comment_store import public_view
 from service.problems import Invalid
 from service.redis_conn import get_redis
+from service.schemas import ThreadQuery
 from service.vocabulary import Role
 
 bp = Blueprint("threads", __name__, url_prefix="/v1")
@@ -16,8 +18,11 @@ bp = Blueprint("threads", __name__, url_prefix="/v1")
 @require(Role.SITE)
 def listing(thread: str):
     site = g.principal.site
-    cursor = request.args.get("cursor", "")
-    limit = _limit(request.args.get("limit"))
+    try:
+        query = ThreadQuery().load(request.args.to_dict())
+    except ValidationError as error:
+        raise Invalid(error.messages) from None
+    cursor, limit = query.get("cursor", ""), query["limit"]
     r = get_redis()
     # The ETag names the thread's version (bumped on every change) and the
     # page asked for, so a matching If-None-Match costs one small read.
@@ -41,14 +46,6 @@ def listing(thread: str):
         mimetype="application/json",
         headers={"ETag": etag, "Cache-Control": "no-cache"},
     )
-
-
-def _limit(raw: str | None) -> int:
-    if raw is None:
-        return limits.PAGE_SIZE_DEFAULT
-    if not raw.isdigit() or not 1 <= int(raw) <= limits.PAGE_SIZE_MAX:
-        raise Invalid({"limit": [f"Must be an integer from 1 to {limits.PAGE_SIZE_MAX}."]})
-    return int(raw)
 
 
 def _if_none_match() -> set[str]:

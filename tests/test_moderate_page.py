@@ -324,3 +324,33 @@ def test_highlight_segments_cover_the_text():
     assert highlight.segments("", reasons) == [] and highlight.segments("ciao", []) == [
         ("", "ciao")
     ]
+
+
+def test_a_stale_or_edited_link_still_opens_the_page():
+    from werkzeug.datastructures import MultiDict
+
+    from service.web.queue_page import Query
+
+    odd = MultiDict(
+        {"tab": "bogus", "sort": "random", "limit": "9999", "cursor": "x:", "author_of": "a" * 65}
+    )
+    assert Query.from_args(odd) == Query()
+    fine = Query.from_args(MultiDict({"tab": "spam", "limit": "20", "cursor": "0.5:abc"}))
+    assert fine == Query(tab="spam", sort="newest", cursor="0.5:abc", limit=20)
+
+
+def test_a_form_that_our_page_would_not_send_is_refused(r, client, site, signed_in):
+    comment_id = held(r, client, site)
+    csrf = page_csrf(signed_in)
+    for data in (
+        {"action": "approve", "ids": ["x" * 65]},
+        {"action": "publish", "ids": [comment_id]},
+        {"decide": f"approve:{comment_id}", "note": "n" * 1001},
+    ):
+        response = signed_in.post(
+            "/moderate/decide",
+            data={**data, "csrf": csrf},
+            headers={"Origin": "http://localhost", "Accept": "application/json"},
+        )
+        assert response.status_code == 422, data
+    assert r.hget(keys.comment(comment_id), "status") == "held"

@@ -7,6 +7,7 @@ other tabs newest first: the moderator looks there for recent mistakes to fix.
 from dataclasses import dataclass, replace
 
 import redis
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from service import keys, moderation
 from service.vocabulary import Reason
@@ -20,6 +21,26 @@ PAGE_SIZE, PAGE_SIZE_MAX = 50, 200
 SCORE_BUCKETS = 20  # the bar's width moves in 5 % steps (a CSS class each: no inline style)
 
 
+def _cursor_we_gave(cursor: str) -> None:
+    try:
+        moderation.parse_cursor(cursor)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class PageQuery(Schema):
+    """What the page's links carry."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    tab = fields.String(validate=validate.OneOf(TABS))
+    sort = fields.String(validate=validate.OneOf(SORTS))
+    cursor = fields.String(validate=[validate.Length(min=1, max=200), _cursor_we_gave])
+    limit = fields.Integer(validate=validate.Range(1, PAGE_SIZE_MAX))
+    author_of = fields.String(validate=validate.Length(min=1, max=64))  # a comment id
+
+
 @dataclass(frozen=True)
 class Query:
     tab: str = "held"
@@ -30,18 +51,20 @@ class Query:
 
     @classmethod
     def from_args(cls, args) -> "Query":
-        """Lenient: a bad value falls back to its default (a page, not an API)."""
-        tab = args.get("tab") if args.get("tab") in TABS else "held"
-        sort = args.get("sort") if args.get("sort") in SORTS else DEFAULT_SORT[tab]
-        try:
-            limit = min(max(int(args.get("limit", PAGE_SIZE)), 1), PAGE_SIZE_MAX)
-        except ValueError:
-            limit = PAGE_SIZE
-        cursor = args.get("cursor") or None
-        author_of = args.get("author_of") or None
-        if author_of is not None and len(author_of) > 64:
-            author_of = None
-        return cls(tab, sort, cursor if _valid_cursor(cursor) else None, limit, author_of)
+        """Lenient: a value that does not validate is left out and its default
+        used (a stale or hand-edited link still opens the page)."""
+        schema = PageQuery()
+        given = {name: args.get(name) for name in schema.fields if args.get(name)}
+        errors = schema.validate(given)
+        values = schema.load({k: v for k, v in given.items() if k not in errors})
+        tab = values.get("tab", "held")
+        return cls(
+            tab,
+            values.get("sort", DEFAULT_SORT[tab]),
+            values.get("cursor"),
+            values.get("limit", PAGE_SIZE),
+            values.get("author_of"),
+        )
 
 
 def counts(r: redis.Redis) -> dict[str, int]:
@@ -103,13 +126,3 @@ _CARD_LABELS += ("score", "no_score", "by_author")
 
 def _level(score: float) -> str:
     return "high" if score >= 0.7 else "mid" if score >= 0.3 else "low"
-
-
-def _valid_cursor(cursor: str | None) -> bool:
-    if not cursor or len(cursor) > 200:
-        return False
-    try:
-        moderation.parse_cursor(cursor)
-    except ValueError:
-        return False
-    return True

@@ -15,10 +15,9 @@ from flask import Blueprint, g, make_response, redirect, render_template, reques
 
 from service import moderation, tokens
 from service.comment_store import CommentStore
-from service.limits import NOTE_MAX
 from service.redis_conn import get_redis
 from service.vocabulary import Role
-from service.web import i18n, queue_page, security, sessions
+from service.web import forms, i18n, queue_page, security, sessions
 
 bp = Blueprint("web", __name__, url_prefix="/moderate")
 
@@ -124,21 +123,21 @@ def page():
 @bp.post("/decide")
 @signed_in
 def decide():
-    form = request.form
+    query = queue_page.Query.from_args(request.form)
+    t = g.t
+    form = forms.load(forms.DecisionForm(), request.form)
+    if form is None:
+        return _after_decision(query, t("notice.failed"), [], 422)
     action, _, one_id = form.get("decide", "").partition(":")
     if one_id:  # a card's own button
         ids = [one_id]
     else:  # the bulk bar: the ticked boxes
-        action, ids = form.get("action", ""), form.getlist("ids")
-    ids = list(dict.fromkeys(i for i in ids if i))[: queue_page.PAGE_SIZE_MAX]
-    query = queue_page.Query.from_args(form)
-    t = g.t
+        action, ids = form.get("action", ""), form.get("ids", [])
+    ids = list(dict.fromkeys(ids))
     if action not in moderation.ACTIONS or not ids:
         notice = t("notice.nothing_selected") if ids == [] else t("notice.failed")
         return _after_decision(query, notice, [], 422)
-    results = moderation.decide(
-        get_redis(), ids, action, g.web_session.actor, form.get("note", "")[:NOTE_MAX]
-    )
+    results = moderation.decide(get_redis(), ids, action, g.web_session.actor, form.get("note", ""))
     done = sum(result.result in ("ok", "unchanged") for result in results)
     notice = t.plural(f"notice.done.{action}", done)
     if done < len(results):
@@ -196,7 +195,8 @@ def login_submit():
     if not security.csrf_ok(request.cookies.get(LOGIN_COOKIE, ""), request.form.get("csrf")):
         raise Refused
     r = get_redis()
-    token = request.form.get("token", "").strip()
+    form = forms.load(forms.LoginForm(), request.form)
+    token = form["token"].strip() if form else ""
     principal = tokens.lookup(r, token)
     if principal is None:
         return _login_form(401, error=g.t("login.unknown"))

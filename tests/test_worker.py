@@ -158,3 +158,24 @@ def test_policy_settings_apply(r, client, site, model_version, run_worker):
     assert r.hget(keys.comment(blocked), "status") == "spam"
     reasons = json.loads(r.hget(keys.comment(blocked), "reasons"))
     assert reasons[0] == {"code": "BLOCKED_AUTHOR", "detail": "author blocked by e-mail"}
+
+
+def test_metrics_show_the_queues_the_model_and_live_workers(
+    r, client, site, model_version, run_worker
+):
+    def metrics() -> str:
+        return client.get("/metrics").get_data(as_text=True)
+
+    assert "vaglio_workers_alive 0\n" in metrics()
+    ids = [post(client, site), post(client, site, content="Tre link: http://a.example/1 e altri")]
+    assert "vaglio_stream_length 2\n" in metrics()
+    run_worker()
+    text = metrics()
+    statuses = [r.hget(keys.comment(i), "status") for i in ids]
+    for status in ("approved", "held", "spam", "rejected"):
+        assert f'vaglio_comments{{status="{status}"}} {statuses.count(status)}\n' in text
+    assert f'vaglio_active_model_info{{version="{model_version}"}} 1\n' in text
+    assert "vaglio_workers_alive 1\n" in text and "vaglio_webhooks_due 0\n" in text
+    beat = json.loads(r.hget(keys.WORKERS, "test-worker"))
+    r.hset(keys.WORKERS, "test-worker", json.dumps({**beat, "seen_ms": beat["seen_ms"] - 60_000}))
+    assert "vaglio_workers_alive 0\n" in metrics()

@@ -10,10 +10,10 @@ text or author.
 
 Comments are found as `service.author_comments` finds them.
 
+Also gone: the comment's duplicate guard (so the author may post it again).
 Kept: blocking by the e-mail's keyed hash (an operator's decision about an
 address, not the address itself), models already trained (they hold hashed
-n-gram weights, not texts), and the duplicate and flood guards, which expire
-on their own within a day and hold only keyed hashes.
+n-gram weights, not texts), and the flood guards, which expire within seconds.
 
 Each comment is removed by one Lua script, atomically; a comment being scored
 meanwhile is acknowledged by the worker as vanished, never recreated.
@@ -25,19 +25,21 @@ import redis
 
 from service import author_comments, keys, privacy, sites, webhooks
 from service.clock import now_ms
+from service.ingest import duplicate_fingerprint
 from service.vocabulary import Status
 
 _STATUSES = [str(s) for s in Status]
 
 _ERASE = """
-local comment, index, author, thread, threadver, labels, audit, webhooks, event_key, metrics =
-  KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local comment, index, author, thread, threadver, labels, audit, webhooks, event_key, metrics,
+  dup = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9],
+  KEYS[10], KEYS[11]
 local email_hash, event, now_ms, event_id = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local cur = redis.call('HMGET', comment, 'status', 'id', 'email_hash')
 local status, id = cur[1], cur[2]
 if not status or cur[3] ~= email_hash then return '' end
 redis.call('SREM', index, id)
-for i = 11, #KEYS do redis.call('ZREM', KEYS[i], id) end
+for i = 12, #KEYS do redis.call('ZREM', KEYS[i], id) end
 if status == 'approved' then
   redis.call('ZREM', thread, id)
   redis.call('INCR', threadver)
@@ -53,6 +55,7 @@ end
 local left = 0
 for _, n in ipairs(redis.call('HVALS', author)) do left = left + math.abs(tonumber(n)) end
 if left == 0 then redis.call('DEL', author) end
+if redis.call('GET', dup) == id then redis.call('DEL', dup) end
 redis.call('HDEL', labels, id)
 redis.call('DEL', audit, comment)
 redis.call('HINCRBY', metrics, 'comments_erased', 1)
@@ -91,12 +94,13 @@ def erase_author(
 def _erase_site(r, script, site: str, email_hash: str, ids: list[str]) -> list[str]:
     pipe = r.pipeline(transaction=False)
     for comment_id in ids:
-        pipe.hmget(keys.comment(comment_id), "thread", "parent")
+        pipe.hmget(keys.comment(comment_id), "thread", "parent", "content")
     places = pipe.execute()
     webhook = bool(sites.settings(r, site).get("webhook_url"))
     now = now_ms()
     pipe = r.pipeline(transaction=False)
-    for comment_id, (thread, parent) in zip(ids, places, strict=True):
+    for comment_id, (thread, parent, content) in zip(ids, places, strict=True):
+        said = {"thread": thread or "", "email_hash": email_hash, "content": content or ""}
         event_id, event = "", ""
         if webhook and thread is not None:
             # what the site needs to take the comment down, nothing it said
@@ -114,6 +118,7 @@ def _erase_site(r, script, site: str, email_hash: str, ids: list[str]) -> list[s
                 keys.WEBHOOK_QUEUE,
                 keys.webhook_event(event_id or "none"),
                 keys.METRICS,
+                keys.duplicate(site, duplicate_fingerprint(said)),
                 *(keys.by_status(s) for s in _STATUSES),
                 *(keys.by_status_score(s) for s in _STATUSES),
             ],

@@ -112,6 +112,8 @@ def test_erasing_on_one_site_removes_every_trace_there(
     assert anna["status"] == "approved"
     assert client.get(f"/v1/comments/{world['on_blog']}", headers=bearer(blog)).status_code == 200
     assert erase(client, operator, email=MARIO, site="news").get_json()["erased"] == 0
+    again = post(client, site, email=MARIO)  # the same words again: no longer a duplicate
+    assert again not in mario.values()
 
 
 def test_erasing_everywhere_and_from_the_command_line(r, client, blog, runner, world):

@@ -108,6 +108,24 @@ def sites_show(name):
     _print_settings(view)
 
 
+@sites.command("test-webhook")
+@click.argument("name")
+def sites_test_webhook(name):
+    """Send NAME's webhook_url a signed ping now; exit 1 unless it answers 2xx."""
+    from service import webhooks
+
+    r = _redis()
+    if not sites_module.exists(r, name):
+        raise click.ClickException(f"no site named {name!r}")
+    try:
+        result = webhooks.ping(r, _config().secret_key, name)
+    except sites_module.SiteError as error:
+        raise click.ClickException(str(error)) from None
+    if not result["delivered"]:
+        raise click.ClickException(f"ping {result['event']} not delivered: {result['error']}")
+    click.echo(f"ping {result['event']} delivered.")
+
+
 @sites.command("list")
 def sites_list():
     """List the sites."""

@@ -89,6 +89,9 @@ def document() -> dict:
                 "get": _op("A site's policy settings", "operator"),
                 "put": _op("Change a site's policy settings", "operator", ref + "SiteSettings"),
             },
+            "/v1/sites/{site}/webhook-test": {
+                "post": _op("Send the site's webhook URL a signed ping", "operator")
+            },
             "/v1/models": {"get": _op("Model registry", "operator")},
             "/v1/models/{version}/activate": {"post": _op("Activate a model", "operator")},
             "/v1/models/retrain": {"post": _op("Start a background retrain", "operator", ok="202")},

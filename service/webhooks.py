@@ -43,17 +43,50 @@ def signature(key: bytes, timestamp: int, body: bytes) -> str:
     return f"t={timestamp},v1={mac}"
 
 
-def event(kind: str, site: str, comment: dict) -> tuple[str, str]:
-    """(event id, JSON payload); the payload never has an e-mail or an IP."""
+def event(kind: str, site: str, comment: dict | None) -> tuple[str, str]:
+    """(event id, JSON payload); the payload never has an e-mail or an IP.
+    A `ping` has no comment."""
     event_id = "evt_" + new_id()
-    payload = {
-        "id": event_id,
-        "type": kind,
-        "created_at": iso(now_ms()),
-        "site": site,
-        "comment": comment,
-    }
+    payload = {"id": event_id, "type": kind, "created_at": iso(now_ms()), "site": site}
+    if comment is not None:
+        payload["comment"] = comment
     return event_id, json.dumps(payload, ensure_ascii=False)
+
+
+def post(url: str, secret: str, site: str, body: bytes) -> None:
+    """POST one signed event; raises on a network error or a non-2xx answer."""
+    timestamp = int(time.time())
+    # webhook_url is validated as http(s) when the operator sets it.
+    request = urllib.request.Request(  # noqa: S310
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Vaglio-Webhook/1",
+            "X-Vaglio-Signature": signature(signing_key(secret, site), timestamp, body),
+            "X-Vaglio-Event": json.loads(body)["id"],
+        },
+    )
+    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+        if not 200 <= response.status < 300:
+            raise ValueError(f"HTTP {response.status}")
+
+
+def ping(r: redis.Redis, secret: str, site: str) -> dict:
+    """Send the site a signed `ping` now (not queued, not retried), so its
+    developers can check their receiver and its signature check."""
+    url = sites.settings(r, site, fresh=True).get("webhook_url")
+    if not url:
+        raise sites.SiteError(f"Site {site!r} has no webhook_url.")
+    event_id, body = event("ping", site, None)
+    try:
+        post(url, secret, site, body.encode())
+    except urllib.error.HTTPError as error:
+        return {"delivered": False, "event": event_id, "error": f"HTTP {error.code}"}
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        return {"delivered": False, "event": event_id, "error": str(error)}
+    return {"delivered": True, "event": event_id}
 
 
 class Sender:
@@ -92,29 +125,11 @@ class Sender:
             self._finish(event_id, "dropped", "the site has no webhook URL any more")
             return
         try:
-            self._post(url, site, body)
+            post(url, self.secret, site, body)
         except (urllib.error.URLError, OSError, ValueError) as error:
             self._retry(event_id, record, now, error)
             return
         self._finish(event_id, "delivered", "")
-
-    def _post(self, url: str, site: str, body: bytes) -> None:
-        timestamp = int(time.time())
-        # webhook_url is validated as http(s) when the operator sets it.
-        request = urllib.request.Request(  # noqa: S310
-            url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": "Vaglio-Webhook/1",
-                "X-Vaglio-Signature": signature(signing_key(self.secret, site), timestamp, body),
-                "X-Vaglio-Event": json.loads(body)["id"],
-            },
-        )
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-            if not 200 <= response.status < 300:
-                raise ValueError(f"HTTP {response.status}")
 
     def _retry(self, event_id: str, record: dict, now: int, error: Exception) -> None:
         attempts = int(record.get("attempts", 0)) + 1

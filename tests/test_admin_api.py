@@ -100,3 +100,33 @@ def test_retrain_options_mean_what_they_say():
 
     assert RetrainOptions().load({"activate": "false"}) == {"activate": False, "force": False}
     assert RetrainOptions().load({}) == {"activate": False, "force": False}
+
+
+def test_a_webhook_ping_checks_the_sites_receiver(r, client, site, operator, runner):
+    from service import webhooks
+    from service.cli import main
+    from tests.conftest import TEST_SECRET
+    from tests.processes import WebhookReceiver
+
+    route = "/v1/sites/news/webhook-test"
+    unset = client.post(route, headers=bearer(operator))
+    assert unset.status_code == 409 and "webhook_url" in unset.get_json()["detail"]
+    nowhere = client.post("/v1/sites/nowhere/webhook-test", headers=bearer(operator))
+    assert nowhere.status_code == 404
+
+    receiver = WebhookReceiver(webhooks.signing_key(TEST_SECRET, "news"), fail_first=1)
+    try:
+        sites.update(r, "news", {"webhook_url": receiver.url}, TEST_SECRET)
+        failed = client.post(route, headers=bearer(operator)).get_json()
+        assert failed["delivered"] is False and failed["error"] == "HTTP 503"
+        answered = client.post(route, headers=bearer(operator)).get_json()
+        assert answered["delivered"] is True
+        (ping,) = receiver.events
+        assert ping["type"] == "ping" and ping["id"] == answered["event"] and "comment" not in ping
+        assert receiver.bad_signatures == 0
+        printed = runner.invoke(main, ["sites", "test-webhook", "news"])
+        assert printed.exit_code == 0 and "delivered" in printed.output
+        assert len(receiver.events) == 2
+    finally:
+        receiver.close()
+    assert r.zcard(keys.WEBHOOK_QUEUE) == 0  # sent now, never queued

@@ -34,18 +34,35 @@ def site_settings(name: str):
     return _site_settings_view(name, effective)
 
 
-@bp.put("/sites/<name>/settings")
-@require(Role.OPERATOR)
-def change_site_settings(name: str):
+def _redis_with_site(name: str):
+    """The Redis client, once the site is known to exist (404 otherwise)."""
     r = get_redis()
     if not sites.exists(r, name):
         raise NotFound(f"No site named {name!r}.")
+    return r
+
+
+@bp.put("/sites/<name>/settings")
+@require(Role.OPERATOR)
+def change_site_settings(name: str):
+    r = _redis_with_site(name)
     changes, _ = parse(request)
     try:
         sites.update(r, name, changes, current_app.config["VAGLIO"].secret_key)
     except ValidationError as error:
         raise Invalid(error.messages) from None
     return _site_settings_view(name, sites.settings(r, name, fresh=True))
+
+
+@bp.post("/sites/<name>/webhook-test")
+@require(Role.OPERATOR)
+def test_webhook(name: str):
+    """Send the site's webhook_url a signed `ping` now; says whether it answered 2xx."""
+    r = _redis_with_site(name)
+    try:
+        return webhooks.ping(r, current_app.config["VAGLIO"].secret_key, name)
+    except sites.SiteError as error:
+        raise Conflict(str(error)) from None
 
 
 @bp.get("/models")

@@ -55,6 +55,23 @@ def worker():
     worker_module.main(_config())
 
 
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="print the figures as JSON")
+def status(as_json):
+    """Active model, live workers, comments waiting and per status, webhooks due."""
+    import dataclasses
+    import json
+
+    from service import status as status_module
+
+    config = _config()
+    found = status_module.snapshot(_redis(), config.claim_idle_ms)
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(found)))
+    else:
+        click.echo(status_module.summary(found))
+
+
 @main.group()
 def sites():
     """Create sites and change their moderation policy."""

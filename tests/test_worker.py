@@ -160,9 +160,11 @@ def test_policy_settings_apply(r, client, site, model_version, run_worker):
     assert reasons[0] == {"code": "BLOCKED_AUTHOR", "detail": "author blocked by e-mail"}
 
 
-def test_metrics_show_the_queues_the_model_and_live_workers(
-    r, client, site, model_version, run_worker
+def test_metrics_and_status_show_the_queues_the_model_and_live_workers(
+    r, client, site, model_version, run_worker, runner
 ):
+    from service.cli import main
+
     def metrics() -> str:
         return client.get("/metrics").get_data(as_text=True)
 
@@ -176,6 +178,12 @@ def test_metrics_show_the_queues_the_model_and_live_workers(
         assert f'vaglio_comments{{status="{status}"}} {statuses.count(status)}\n' in text
     assert f'vaglio_active_model_info{{version="{model_version}"}} 1\n' in text
     assert "vaglio_workers_alive 1\n" in text and "vaglio_webhooks_due 0\n" in text
+    printed = runner.invoke(main, ["status", "--json"])
+    assert printed.exit_code == 0, printed.output
+    figures = json.loads(printed.output)
+    assert figures["active_model"] == model_version and figures["workers_alive"] == 1
+    assert figures["comments"]["approved"] == statuses.count("approved") and figures["waiting"] == 0
+    assert "workers alive:  1" in runner.invoke(main, ["status"]).output
     beat = json.loads(r.hget(keys.WORKERS, "test-worker"))
     r.hset(keys.WORKERS, "test-worker", json.dumps({**beat, "seen_ms": beat["seen_ms"] - 60_000}))
     assert "vaglio_workers_alive 0\n" in metrics()

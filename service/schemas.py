@@ -174,7 +174,9 @@ class ThreadQuery(Schema):
     class Meta:
         unknown = EXCLUDE  # a site's cache-busting parameters
 
-    cursor = fields.String(validate=validate.Length(min=1, max=64))  # the last id shown
+    cursor = fields.String(  # the last id shown: it ends up in the ETag header
+        validate=validate.Regexp(r"^[0-9a-zA-Z]{1,64}$", error="Not a cursor this API gave out.")
+    )
     limit = fields.Integer(
         load_default=limits.PAGE_SIZE_DEFAULT,
         validate=validate.Range(1, limits.PAGE_SIZE_MAX),

@@ -71,6 +71,7 @@ def test_thread_ids_may_be_paths_and_sites_are_separate(r, client, site):
         ("limit=abc", "limit"),
         ("limit=1.5", "limit"),
         ("cursor=" + "x" * 65, "cursor"),
+        ("cursor=%0A", "cursor"),  # a newline would have reached the ETag header
     ],
 )
 def test_bad_paging_is_422(client, site, query, field):

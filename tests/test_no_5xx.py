@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from service import keys
 from tests.conftest import bearer
-from tests.test_moderate_page import login
+from tests.test_moderate_page import login, page_csrf
 
 FIELDS = ["thread", "parent", "author", "email", "url", "content", "user_ip", "user_agent"]
 FIELDS += ["referrer", "permalink", "lang", "honeypot"]
@@ -124,3 +124,42 @@ def test_generated_operator_bodies(r, client, operator, body):
     for route in routes:
         response = client.post(route, data=json.dumps(body), headers=headers)
         assert response.status_code in {200, 400, 404, 409, 415, 422}, (route, body)
+
+
+@FUZZ
+@given(
+    segment=st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=80),
+    body=st.one_of(VALUES, st.dictionaries(st.sampled_from(["action", "note", "ids"]), VALUES)),
+)
+def test_generated_paths_and_decisions(client, site, moderator, segment, body):
+    from urllib.parse import quote
+
+    path = quote(segment, safe="")
+    read = client.get(f"/v1/comments/{path}", headers=bearer(moderator))
+    assert read.status_code in {200, 404}, segment
+    listing = client.get(f"/v1/threads/{path}/comments", headers=bearer(site))
+    assert listing.status_code in {200, 404}, segment
+    headers = {**bearer(moderator), "Content-Type": "application/json"}
+    for route in (f"/v1/comments/{path}/decision", "/v1/moderation/decisions"):
+        decided = client.post(route, data=json.dumps(body), headers=headers)
+        assert decided.status_code in {200, 400, 404, 409, 422}, (route, body)
+
+
+FORM_TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=120)
+
+
+@FUZZ
+@given(
+    form=st.dictionaries(
+        st.sampled_from(["decide", "action", "ids", "note", "tab", "sort", "cursor", "limit"]),
+        st.one_of(FORM_TEXT, st.lists(FORM_TEXT, max_size=3)),
+    ),
+    wants_json=st.booleans(),
+)
+def test_generated_page_forms(page_client, form, wants_json):
+    headers = {"Origin": "http://localhost"}
+    if wants_json:
+        headers["Accept"] = "application/json"
+    data = {**form, "csrf": page_csrf(page_client)}
+    response = page_client.post("/moderate/decide", data=data, headers=headers)
+    assert response.status_code in {200, 303, 422}, form

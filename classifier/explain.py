@@ -83,35 +83,35 @@ class Explainer:
         phrases: list[dict[str, float]] = [{} for _ in range(n)]
         self._add_units("words", prepared, phrases)
         self._add_units("chars", prepared, phrases)
-        tail = self._tail_pushes(X)
+        rows = np.repeat(np.arange(n), np.diff(X.indptr))  # the row of each stored value
+        tail = self._tail_pushes(X, rows)
         structure = self.offsets["structure"] - self.offsets["cues"]
         cue_pushes = tail[:, :structure].tolist()
         signals = self._signals(tail[:, structure:])
         if "author" in self.blocks:  # models saved before the author block have none
-            self._add_author(prepared, self._block_pushes("author", X), signals)
+            self._add_author(prepared, self._block_pushes("author", X, rows), signals)
         return [
             self._rank(p.cues, cue_pushes[i], phrases[i], signals[i])
             for i, p in enumerate(prepared)
         ]
 
-    def _tail_pushes(self, X: sp.csr_matrix) -> np.ndarray:  # noqa: N803
+    def _tail_pushes(self, X: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:  # noqa: N803
         """The pushes of the cue and structure columns, the last of `X`: they
-        are few, so a small dense (comments x columns) block is simplest."""
+        are few, so a small dense (comments x columns) block is simplest.
+        `rows`: the row of each value stored in `X`."""
         start = self.offsets["cues"]
         in_tail = X.indices >= start
-        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))[in_tail]
         values = np.zeros((X.shape[0], self.width - start))
-        values[rows, X.indices[in_tail] - start] = X.data[in_tail]
+        values[rows[in_tail], X.indices[in_tail] - start] = X.data[in_tail]
         return values * self.coef[start:]
 
-    def _block_pushes(self, block_name: str, X: sp.csr_matrix) -> np.ndarray:  # noqa: N803
+    def _block_pushes(self, block_name: str, X: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:  # noqa: N803
         """Each comment's summed push from the columns of one block."""
         start = self.offsets[block_name]
         stop = start + self.blocks[block_name].n_features_out
         inside = (X.indices >= start) & (X.indices < stop)
-        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))[inside]
         pushes = X.data[inside] * self.coef[X.indices[inside]]
-        return np.bincount(rows, pushes, minlength=X.shape[0])
+        return np.bincount(rows[inside], pushes, minlength=X.shape[0])
 
     @staticmethod
     def _add_author(prepared, pushes: np.ndarray, signals) -> None:

@@ -72,7 +72,7 @@ _SPACED_SEP = re.compile(r"[ .\-_*]")
 _SPACED_HINT = re.compile(r"[ .\-_*][^\W\d_][ .\-_*][^\W\d_](?!\w)")
 
 _REPEATS = re.compile(r"(\D)\1{2,}")  # `freeeee`, `!!!!!`; numbers keep their zeros
-_TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # any character thrice: a faster first look
+TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # any character thrice: a faster first look
 _TAG = re.compile(r"<[^>]{0,500}>")
 _BR = re.compile(r"<\s*/?\s*(br|p|div|li|tr|h\d)\b[^>]*>", re.IGNORECASE)
 _ANCHOR = re.compile(
@@ -178,7 +178,7 @@ def _unspace(text: str) -> tuple[str, int]:
 def _undisguise_words(text: str) -> tuple[str, int]:
     text, leet = _unleet(text)
     text, spaced = _unspace(text)
-    if _TRIPLE.search(text):
+    if TRIPLE.search(text):
         text = _REPEATS.sub(r"\1\1", text)
     return text, leet + spaced
 

@@ -23,6 +23,7 @@ from classifier.links import (
     is_shortener,
     looks_like_url,
 )
+from classifier.normalize import TRIPLE
 
 EMAIL_MARKER = "[email hidden]"  # what the service writes in place of an e-mail
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -36,7 +37,6 @@ _MONEY = re.compile(
 )
 _LETTER_RUN = re.compile(r"([^\W\d_])\1{2,}")
 _ASCII_LETTER_RUN = re.compile(r"([a-zA-Z])\1{2,}")  # same on ASCII text, 3x faster
-_TRIPLE = re.compile(r"(.)\1\1", re.DOTALL)  # any character thrice: a faster first look
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\ufe0f\u3030\u303d]"
 )
@@ -174,7 +174,7 @@ def measure(
         emails += len(_EMAIL.findall(content))
     money = (digits > 0 or not ascii_only) and _MONEY.search(content)
     letter_runs = 0
-    if _TRIPLE.search(content):
+    if TRIPLE.search(content):
         prose = content
         for link in links:  # "www" and the like are no shouting
             prose = prose.replace(link, " ")

@@ -10,9 +10,22 @@ hashed here: it is never stored, logged or returned.
 from collections.abc import Iterator
 
 import redis
+from marshmallow import ValidationError
 
 from service import keys, privacy, sites
 from service.comment_store import CommentStore, public_view
+from service.schemas import AuthorQuery
+
+
+def load_query(r: redis.Redis, body: dict) -> dict:
+    """`email`, `site` (None: every site) and `scan` from an operator's request,
+    through `schemas.AuthorQuery`; an unknown site is a field error too.
+    Raises `marshmallow.ValidationError`."""
+    wanted = AuthorQuery().load(body)
+    site = wanted.get("site")
+    if site is not None and not sites.exists(r, site):
+        raise ValidationError({"site": ["No site with this name."]})
+    return {"email": wanted["email"], "site": site, "scan": wanted["scan"]}
 
 
 def find(

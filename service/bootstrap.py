@@ -42,11 +42,9 @@ def ensure_model(r: redis.Redis, config, echo=print, wait_seconds: float = 600) 
 
 
 def _why_unusable(r: redis.Redis, version: str) -> str | None:
-    from classifier.persistence import ModelLoadError, check_loadable
-
     try:
-        check_loadable(registry.blob(r, version))
-    except (ModelLoadError, registry.RegistryError) as error:
+        registry.check_usable(r, version)
+    except registry.RegistryError as error:  # UnusableModel, or its blob is gone
         return str(error)
     return None
 
@@ -69,7 +67,7 @@ def _replace(r: redis.Redis, old: str, why: str, echo) -> str:
     from classifier.training import train
     from service import training_data
 
-    echo(f"The active model {old} cannot be used here ({why}); training a replacement...")
+    echo(f"{why}; training a replacement for the active model...")
     data = training_data.assemble(r)
     model = train(data.train, seed=0, progress=False, source_weights=data.source_weights)
     card = {**model.card, "origin": f"replaces {old}, which this install cannot load"}

@@ -180,17 +180,18 @@ def _author_query(email: str, site: str | None, scan: bool):
     """(Redis, secret, arguments) for `author_comments`/`erasure`, or a usage error."""
     from marshmallow import ValidationError
 
-    from service.schemas import AuthorQuery
+    from service import author_comments
 
+    r = _redis()
+    body = {"email": email, "scan": scan, **({"site": site} if site else {})}
     try:
-        wanted = AuthorQuery().load({"email": email, **({"site": site} if site else {})})
+        wanted = author_comments.load_query(r, body)
     except ValidationError as error:
+        if set(error.messages) == {"site"}:  # a valid name, but no such site
+            raise click.ClickException(f"no site named {site!r}") from None
         messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.messages.items())
         raise click.BadParameter(messages) from None
-    r = _redis()
-    if site and not sites_module.exists(r, site):
-        raise click.ClickException(f"no site named {site!r}")
-    return r, _config().secret_key, {"email": wanted["email"], "site": site, "scan": scan}
+    return r, _config().secret_key, wanted
 
 
 _author_options = [

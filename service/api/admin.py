@@ -9,7 +9,7 @@ from service.auth import require
 from service.problems import Conflict, Invalid, NotFound
 from service.redis_conn import get_redis
 from service.request_body import parse
-from service.schemas import AuthorQuery, RetrainOptions
+from service.schemas import RetrainOptions
 from service.vocabulary import Role
 
 bp = Blueprint("admin", __name__, url_prefix="/v1")
@@ -114,12 +114,9 @@ def job(job_id: str):
 def _author_query() -> dict:
     body, _ = parse(request)
     try:
-        wanted = AuthorQuery().load(body)
+        return author_comments.load_query(get_redis(), body)
     except ValidationError as error:
         raise Invalid(error.messages) from None
-    if "site" in wanted and not sites.exists(get_redis(), wanted["site"]):
-        raise Invalid({"site": ["No site with this name."]})
-    return {**wanted, "site": wanted.get("site")}
 
 
 @bp.post("/authors/erase")

@@ -107,7 +107,6 @@ def card(view: dict, lang: str = DEFAULT) -> dict:
         "score_level": None if score is None else _level(score),
         "score_text": None if score is None else f"{score:.2f}",
         "first_comment": sum(history.values()) <= 1,  # the counts include this comment
-        "has_others": sum(history.values()) > 1,
     }
 
 

@@ -55,7 +55,8 @@ def export(
             pipe.hgetall(keys.comment(comment_id))
         records = [record for record in pipe.execute() if record]
         if records:
-            comments = sorted(records, key=lambda record: int(record["created_ms"]))
+            # ids break ties: comments of one millisecond come in the order they were made
+            comments = sorted(records, key=lambda record: (int(record["created_ms"]), record["id"]))
             result[name] = {
                 "comments": [public_view(record) for record in comments],
                 "author_history": store.author_history(name, email_hash),
